@@ -17,6 +17,7 @@ A manifest's own mistakes are never exceptions: they are `Finding`s (seeding_sui
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -70,3 +71,27 @@ class ApplyError(SeedError):
     def __init__(self, message: str, batch_id: str | None = None) -> None:
         super().__init__(message)
         self.batch_id = batch_id
+
+
+# Convex reports transaction and value limits as plain function errors (convex-protocol.md §4),
+# e.g. "Too many writes in a single function execution (limit: 16000)".
+_LIMIT_MESSAGE = re.compile(
+    r"in a single function execution"
+    r"|too large"
+    r"|too many (?:writes|reads|bytes|documents|fields|elements)"
+    r"|too (?:deeply )?nested"
+    r"|too long"
+    r"|nesting",
+    re.IGNORECASE,
+)
+
+
+def function_error(
+    message: str, data: Any = None, *, has_data: bool = False
+) -> ConvexFunctionError:
+    """The error for a function that ended with status "error" (HTTP or in-process)."""
+    if has_data:  # a ConvexError thrown on purpose: its data is the contract, whatever the text
+        return ConvexFunctionError(message, data)
+    if _LIMIT_MESSAGE.search(message):
+        return ConvexLimitError(message)
+    return ConvexFunctionError(message)

@@ -1,3 +1,74 @@
-"""The pytest11 entry point (filled in by the harness spine)."""
+"""The pytest11 entry point: options, markers, per-Config objects and file collection.
+
+Hooks here only wire things up. Checking lives in `seeding_suite.runner`, the final seed
+stage in `seeding_suite.plugin.session` (created only on the xdist controller or in a plain
+run, the one process that sees every report).
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from seeding_suite.plugin.options import add_options
+from seeding_suite.plugin.state import runner_key, session_key
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from seeding_suite.plugin.collect import ManifestFile
+
+CHECK_MARKERS = {
+    "parse": "the manifest's YAML parses",
+    "schema": "the manifest matches format version 1; embedded JSON Schemas are valid",
+    "references": "ids are unique; every connection reference names a declared connection",
+    "dependencies": "dependencies exist, versions satisfy ranges, no cycles",
+    "idempotency": "seeding twice into a fresh fake Convex writes nothing the second time",
+}
+SUFFIXES = (".yaml", ".yml")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)  # before junitxml's configure reads --junitxml (DESIGN §8)
+def pytest_configure(config: pytest.Config) -> None:
+    for name, help_text in CHECK_MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: check: {help_text}")
+    config.addinivalue_line("markers", "seed: the final stage's outcome for an integration")
+    config.addinivalue_line(
+        "markers", "reseed: `-m reseed` rewrites the selected integrations even when unchanged"
+    )
+    from seeding_suite.plugin.setup import make_runner, make_session
+
+    runner = make_runner(config)
+    config.stash[runner_key] = runner
+    if not _is_worker(config) and not config.option.collectonly:
+        session = make_session(config, runner)
+        config.stash[session_key] = session
+        config.pluginmanager.register(session, "seeding-suite-session")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.stash.get(session_key, None)
+    if session is not None:
+        session.close()
+        config.pluginmanager.unregister(session)
+        del config.stash[session_key]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ManifestFile | None:
+    if file_path.suffix not in SUFFIXES:
+        return None
+    roots = parent.config.stash[runner_key].catalog.roots
+    if not any(file_path.resolve().is_relative_to(root) for root in roots):
+        return None
+    from seeding_suite.plugin.collect import ManifestFile
+
+    return ManifestFile.from_parent(parent, path=file_path)

@@ -1,0 +1,189 @@
+"""::idempotency — seeding twice into a fresh fake Convex writes nothing the second time.
+
+The manifest is seeded with its dependency closure into a fresh in-memory fake; a second seed
+must write zero documents and leave the state identical. A few Hypothesis examples then vary
+batch sizes and document order: the final state must not change. A manifest that breaks a
+Convex limit (document size, nesting, ...) fails here, naming the limit, not at seed time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from seeding_suite import remote
+from seeding_suite.engine.batching import BatchLimits
+from seeding_suite.engine.desired import DesiredIntegration, desired_integration
+from seeding_suite.engine.seeder import RunInfo, Seeder, SeedReport
+from seeding_suite.errors import ConvexError
+from seeding_suite.findings import FieldPath, Finding
+from seeding_suite.targets.local import LocalTarget, seeding_deployment
+
+if TYPE_CHECKING:
+    from seeding_suite.catalog import Catalog
+    from seeding_suite.loading.source import ManifestSource
+
+    from collections.abc import Sequence
+
+    from seeding_suite.model import Action, Connection, Manifest, Trigger
+
+NAME = "idempotency"
+
+
+def _run(index: int) -> RunInfo:
+    return RunInfo(f"idempotency-{index}", "check", "seeding-suite", "check", "")
+
+
+def user_state(target: LocalTarget, *, system: bool) -> dict[str, list[dict[str, Any]]]:
+    """The seeded tables' documents; without `system`, also without ids, times and run ids."""
+    hidden = () if system else ("_id", "_creationTime", "runId")
+    return {
+        table: sorted(
+            (
+                {k: val for k, val in doc.items() if k not in hidden}
+                for doc in target.fake.documents(table)
+            ),
+            key=lambda d: str(d["naturalKey"]),
+        )
+        for table in remote.SEEDED_TABLES
+    }
+
+
+def seed_fresh(
+    closure: list[DesiredIntegration], limits: BatchLimits | None = None
+) -> tuple[LocalTarget, SeedReport]:
+    target = LocalTarget(seeding_deployment(seed=0))
+    return target, Seeder(target, limits=limits).seed(closure, _run(1))
+
+
+@dataclass(frozen=True)
+class IdempotencyCheck:
+    """See the module docstring; `examples` Hypothesis examples per manifest."""
+
+    examples: int = 3
+    name: str = NAME
+    requires: tuple[str, ...] = ("schema", "references")
+    description: str = "seeding twice into a fresh fake Convex writes nothing the second time"
+
+    def run(self, source: ManifestSource, catalog: Catalog) -> list[Finding]:
+        manifest = source.manifest
+        closure = _closure(manifest, catalog)
+        target, first = seed_fresh(closure)
+        problem = _first_failure(first)
+        if problem is not None:
+            integration, message = problem
+            if integration == manifest.id:
+                message = _culprit(closure[-1]) or message
+            return [_finding(source, manifest, integration, message)]
+        before = user_state(target, system=True)
+        second = Seeder(target).seed(closure, _run(2))
+        after = user_state(target, system=True)
+        if second.documents_written or after != before:
+            return [
+                Finding(
+                    NAME,
+                    source.display,
+                    f"the second seed wrote {second.documents_written} document(s) and changed "
+                    "the state; seeding must be idempotent",
+                )
+            ]
+        return self._properties(source, closure, user_state(target, system=False))
+
+    def _properties(
+        self, source: ManifestSource, closure: list[DesiredIntegration], baseline: dict[str, Any]
+    ) -> list[Finding]:
+        failures: list[str] = []
+
+        @settings(
+            max_examples=self.examples,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(max_ops=st.integers(1, 50), order=st.randoms(use_true_random=False))
+        def same_state_for_any_batching(max_ops: int, order: Any) -> None:
+            shuffled = [
+                DesiredIntegration(
+                    d.id, d.version, d.dependencies, tuple(order.sample(d.docs, len(d.docs)))
+                )
+                for d in closure
+            ]
+            limits = BatchLimits(max_ops=max_ops)
+            target, _ = seed_fresh(shuffled, limits)
+            state = user_state(target, system=False)
+            if state != baseline:
+                failures.append(f"batches of at most {max_ops} ops gave a different final state")
+            assert state == baseline
+
+        try:
+            same_state_for_any_batching()
+        except AssertionError:
+            return [Finding(NAME, source.display, failures[-1] if failures else "state differs")]
+        return []
+
+
+def _closure(manifest: Manifest, catalog: Catalog) -> list[DesiredIntegration]:
+    """The manifest and its valid dependencies, dependencies first."""
+    by_id = {entry.id: entry for entry in catalog.entries() if entry.valid}
+    try:
+        ids = catalog.resolution().closure(manifest.id)
+    except KeyError:
+        ids = [manifest.id]
+    closure = []
+    for integration in ids:
+        if integration == manifest.id:
+            closure.append(desired_integration(manifest))
+        elif integration in by_id:
+            closure.append(desired_integration(catalog.source(by_id[integration].path).manifest))
+    return closure
+
+
+def _first_failure(report: SeedReport) -> tuple[str, str] | None:
+    for result in report.results.values():
+        if result.action in ("failed", "skipped"):
+            return result.id, result.message or result.action
+    return None
+
+
+def _finding(source: ManifestSource, manifest: Manifest, integration: str, message: str) -> Finding:
+    path = _field_path(manifest, message) if integration == manifest.id else ()
+    prefix = "" if integration == manifest.id else f"dependency {integration}: "
+    line, column = source.locate(path) if path else (None, None)
+    return Finding(NAME, source.display, f"{prefix}{message}", path, line, column)
+
+
+def _culprit(desired: DesiredIntegration) -> str | None:
+    """Slow path, failing manifests only: the first document Convex refuses on its own."""
+    for doc in desired.docs:
+        target = LocalTarget(seeding_deployment(seed=0))
+        op = {
+            "kind": "upsert",
+            "table": doc.table,
+            "naturalKey": doc.natural_key,
+            "expected": None,
+            "force": False,
+            "doc": doc.document(),
+        }
+        try:
+            target.mutation(remote.APPLY_BATCH, {"runId": "probe", "batchId": "probe", "ops": [op]})
+        except ConvexError as exc:
+            return f"{doc.natural_key} ({doc.table}) is refused by Convex: {exc}"
+    return None
+
+
+def _field_path(manifest: Manifest, message: str) -> FieldPath:
+    """Point at the action, trigger or connection a Convex error names, when it names one."""
+    groups: tuple[tuple[str, Sequence[Action | Trigger | Connection]], ...] = (
+        ("actions", manifest.actions),
+        ("triggers", manifest.triggers),
+        ("connections", manifest.connections),
+    )
+    for field, items in groups:
+        for index, item in enumerate(items):
+            if f"{manifest.id}/{item.id}" in message:
+                return (field, index)
+    return ()

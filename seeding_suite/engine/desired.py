@@ -1,0 +1,116 @@
+"""Desired state: the documents a manifest becomes in the target (tables: seeding_suite.remote)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from seeding_suite.engine.checksum import canonical_json, checksum, combine
+
+if TYPE_CHECKING:
+    from seeding_suite.model import Manifest
+
+
+@dataclass(frozen=True)
+class DesiredDoc:
+    """One document as the catalog wants it; `checksum` covers everything but `runId`."""
+
+    table: str
+    natural_key: str
+    integration: str
+    payload: dict[str, object]
+    checksum: str
+
+    def document(self) -> dict[str, object]:
+        """The `doc` of an upsert op (remote.py): common fields except runId, plus the payload."""
+        return {
+            "naturalKey": self.natural_key,
+            "integration": self.integration,
+            "checksum": self.checksum,
+            **self.payload,
+        }
+
+
+@dataclass(frozen=True)
+class DesiredIntegration:
+    """Every document of one integration, the integration's dependencies and its checksum."""
+
+    id: str
+    version: str
+    dependencies: tuple[tuple[str, str], ...]
+    docs: tuple[DesiredDoc, ...]
+
+    @property
+    def checksum(self) -> str:
+        return combine(doc.checksum for doc in self.docs)
+
+
+def _schema_json(schema: object) -> str | None:
+    # `$`-keys are illegal Convex field names; a canonical JSON string round-trips exactly.
+    return None if schema is None else canonical_json(schema)
+
+
+def _doc(table: str, key: str, integration: str, payload: dict[str, object]) -> DesiredDoc:
+    digest = checksum({"table": table, "naturalKey": key, "integration": integration, **payload})
+    return DesiredDoc(table, key, integration, payload, digest)
+
+
+def desired_integration(manifest: Manifest) -> DesiredIntegration:
+    """The documents of one manifest, in a stable order (integration node first)."""
+    mid = manifest.id
+    docs = [
+        _doc(
+            "integrations",
+            mid,
+            mid,
+            {
+                "name": manifest.name,
+                "version": manifest.version,
+                "description": manifest.description,
+                "channel": manifest.channel,
+                "environments": None
+                if manifest.environments is None
+                else list(manifest.environments),
+                "dependencies": [{"id": d.id, "range": d.range} for d in manifest.dependencies],
+            },
+        ),
+        _doc(
+            "manifests",
+            mid,
+            mid,
+            {
+                "version": manifest.version,
+                "manifestJson": canonical_json(manifest.model_dump(mode="json")),
+            },
+        ),
+    ]
+    for conn in manifest.connections:
+        payload: dict[str, object] = {
+            "key": conn.id,
+            "name": conn.name,
+            "auth": conn.auth,
+            "fields": [{"name": f.name, "label": f.label, "secret": f.secret} for f in conn.fields],
+        }
+        docs.append(_doc("connections", f"{mid}/{conn.id}", mid, payload))
+    for action in manifest.actions:
+        payload = {
+            "key": action.id,
+            "name": action.name,
+            "description": action.description,
+            "connection": action.connection,
+            "inputSchemaJson": _schema_json(action.input_schema),
+            "outputSchemaJson": _schema_json(action.output_schema),
+        }
+        docs.append(_doc("actions", f"{mid}/{action.id}", mid, payload))
+    for trigger in manifest.triggers:
+        payload = {
+            "key": trigger.id,
+            "name": trigger.name,
+            "description": trigger.description,
+            "kind": trigger.kind,
+            "connection": trigger.connection,
+            "outputSchemaJson": _schema_json(trigger.output_schema),
+        }
+        docs.append(_doc("triggers", f"{mid}/{trigger.id}", mid, payload))
+    deps = tuple((d.id, d.range) for d in manifest.dependencies)
+    return DesiredIntegration(mid, manifest.version, deps, tuple(docs))

@@ -1,0 +1,42 @@
+"""What a target holds: its seeded documents by natural key, read page by page (pure container)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class StoredDoc:
+    """One seeded document as the target reports it."""
+
+    table: str
+    natural_key: str
+    integration: str
+    checksum: str
+    run_id: str
+
+
+@dataclass
+class TargetState:
+    """Seeded documents keyed by (table, naturalKey), plus the integration nodes' versions."""
+
+    docs: dict[tuple[str, str], StoredDoc] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+
+    def add(self, doc: StoredDoc, version: str | None = None) -> None:
+        self.docs[(doc.table, doc.natural_key)] = doc
+        if version is not None:
+            self.versions[doc.integration] = version
+
+    def get(self, table: str, natural_key: str) -> StoredDoc | None:
+        return self.docs.get((table, natural_key))
+
+    def by_integration(self) -> dict[str, list[StoredDoc]]:
+        grouped: dict[str, list[StoredDoc]] = defaultdict(list)
+        for doc in self.docs.values():
+            grouped[doc.integration].append(doc)
+        return grouped
+
+    def integrations(self) -> set[str]:
+        return {doc.integration for doc in self.docs.values() if doc.table == "integrations"}

@@ -1,0 +1,80 @@
+"""Collection: one pytest File per manifest, one Item per check (DESIGN §5 node ids).
+
+Collection reads nothing: pytest-xdist collects every file in every worker, so the YAML is
+parsed when the first item of a file runs, once per process (the runner memoizes).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from seeding_suite.plugin.state import runner_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from seeding_suite.findings import Finding
+
+
+class ManifestCheckFailed(Exception):
+    """A check found mistakes in the manifest (rendered without a traceback)."""
+
+    def __init__(self, findings: tuple[Finding, ...]) -> None:
+        super().__init__(f"{len(findings)} finding(s)")
+        self.findings = findings
+
+
+class ManifestFile(pytest.File):
+    """A manifest; its items are the checks, in order."""
+
+    def collect(self) -> Iterator[CheckItem]:
+        for name in self.config.stash[runner_key].names:
+            yield CheckItem.from_parent(self, name=name)
+
+
+class CheckItem(pytest.Item):
+    """One check of one manifest: `manifests/stripe.yaml::schema`."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]  # pytest's from_parent contract
+        self.add_marker(self.name)
+        self.add_marker("reseed")  # so `-m reseed` keeps the gating checks (DESIGN §5)
+        self.extra_keyword_matches.add(self.path.stem)
+
+    def runtest(self) -> None:
+        runner = self.config.stash[runner_key]
+        outcome = runner.run(self.name, self.path)
+        self._record_properties()
+        if outcome.status == "skipped":
+            pytest.skip(outcome.reason or "not run")
+        if outcome.status == "failed":
+            raise ManifestCheckFailed(outcome.findings)
+
+    def _record_properties(self) -> None:
+        """`integration`, `version`, `checksum` for the audit log (str values: xdist-safe)."""
+        runner = self.config.stash[runner_key]
+        integration, version, checksum = self.path.stem, "", ""
+        if runner.run("schema", self.path).status == "passed":
+            desired = runner.desired(self.path)
+            integration, version, checksum = desired.id, desired.version, desired.checksum
+        self.user_properties.extend(
+            [("integration", integration), ("version", version), ("checksum", checksum)]
+        )
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: object = None,
+    ) -> str:
+        if isinstance(excinfo.value, ManifestCheckFailed):
+            from seeding_suite.findings import render_all
+
+            return render_all(excinfo.value.findings)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        # The domain must not be a suffix of the node id (research: pytest-plugin.md §1.3).
+        return self.path, None, f"{self.name} ({self.path.name})"

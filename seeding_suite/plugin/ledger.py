@@ -1,0 +1,83 @@
+"""The controller's ledger: every check outcome of the session, per manifest.
+
+It sees the reports of all workers (or of the plain run) and answers one question for the
+final stage: may this manifest be seeded, and if not, why. A manifest qualifies only when
+every check it defines passed in this session, all with the same checksum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+RANK = {"passed": 0, "skipped": 1, "failed": 2}
+
+
+@dataclass
+class ManifestRecord:
+    """What this session learned about one manifest file."""
+
+    display: str
+    outcomes: dict[str, str] = field(default_factory=dict)
+    integration: str | None = None
+    version: str | None = None
+    checksums: set[str] = field(default_factory=set)
+    collection_error: str | None = None
+
+    def note(self, check: str, outcome: str) -> None:
+        """Keep the worst outcome seen for a check (setup/call/teardown all count)."""
+        if RANK.get(outcome, 2) >= RANK.get(self.outcomes.get(check, "passed"), 0):
+            self.outcomes[check] = outcome
+
+    def blocking_reason(self, checks: Sequence[str]) -> str | None:
+        """Why this manifest must not be seeded, or None when it may be."""
+        if self.collection_error is not None:
+            return f"not seeded: the manifest could not be collected ({self.collection_error})"
+        failed = [c for c in checks if self.outcomes.get(c) == "failed"]
+        if failed:
+            return f"not seeded: check {', '.join(failed)} failed"
+        skipped = [c for c in checks if self.outcomes.get(c) == "skipped"]
+        if skipped:
+            return f"not seeded: check {', '.join(skipped)} was skipped"
+        missing = [c for c in checks if c not in self.outcomes]
+        if missing:
+            return f"not seeded: check {', '.join(missing)} did not run in this session"
+        if len(self.checksums) > 1:
+            return "not seeded: the manifest changed while its checks ran"
+        return None
+
+
+@dataclass
+class Ledger:
+    """Check outcomes of the session by manifest display path (`manifests/stripe.yaml`)."""
+
+    records: dict[str, ManifestRecord] = field(default_factory=dict)
+
+    def record(self, display: str) -> ManifestRecord:
+        if display not in self.records:
+            self.records[display] = ManifestRecord(display)
+        return self.records[display]
+
+    def note_report(
+        self, nodeid: str, outcome: str, when: str, properties: Iterable[tuple[str, object]]
+    ) -> None:
+        """Take one pytest report (by value, so this module needs no pytest)."""
+        display, sep, check = nodeid.partition("::")
+        if not sep:
+            return
+        record = self.record(display)
+        if when == "call" or outcome != "passed":
+            record.note(check, outcome)
+        for name, value in properties:
+            if name == "integration" and value:
+                record.integration = str(value)
+            elif name == "version" and value:
+                record.version = str(value)
+            elif name == "checksum" and value:
+                record.checksums.add(str(value))
+
+    def note_collection_error(self, display: str, message: str) -> None:
+        self.record(display).collection_error = message

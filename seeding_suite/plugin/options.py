@@ -1,0 +1,84 @@
+"""Command-line options and ini keys of the plugin, in one group.
+
+Help texts: capitalised, no trailing period for a single phrase (the xdist house rule).
+Values are parsed here so a bad value fails at the command line, not mid-run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pytest
+
+
+def integration_list(value: str) -> frozenset[str]:
+    """`a,b,c` -> {a, b, c}; empty names are an error."""
+    names = [part.strip() for part in value.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected comma-separated integration ids, got {value!r}")
+    return frozenset(names)
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return number
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("seeding-suite", "integration manifests: checks and seeding")
+    group.addoption(
+        "--manifest-root",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="Manifest root (repeatable); default: [tool.seeding_suite] manifest_roots "
+        "or manifests/",
+    )
+    group.addoption(
+        "--convex-url",
+        default=None,
+        metavar="URL",
+        help="Seed this Convex deployment (key from CONVEX_DEPLOY_KEY or "
+        "CONVEX_SELF_HOSTED_ADMIN_KEY); default: the embedded local target",
+    )
+    group.addoption(
+        "--seeding-db",
+        default=None,
+        metavar="PATH",
+        help="SQLite file of the embedded target (default .seeding/local.sqlite3, or SEEDING_DB)",
+    )
+    group.addoption(
+        "--integrations",
+        type=integration_list,
+        default=None,
+        metavar="IDS",
+        help="Seed exactly these integrations (comma-separated); their dependencies must be "
+        "present in the target or seeded too",
+    )
+    group.addoption(
+        "--seed-env",
+        default=None,
+        metavar="NAME",
+        help="Environment to seed (development, staging, production; or SEEDING_ENV)",
+    )
+    group.addoption(
+        "--idempotency-examples",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="Hypothesis examples per manifest in the idempotency check (ini: "
+        "seeding_idempotency_examples, default 3)",
+    )
+    parser.addini(
+        "seeding_idempotency_examples",
+        "Hypothesis examples per manifest in the idempotency check",
+        default="3",
+    )
+    parser.addini("seeding_db", "SQLite file of the embedded target", default="")

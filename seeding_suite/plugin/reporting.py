@@ -1,0 +1,71 @@
+"""Seed testcases and audit properties: synthesized TestReports and JUnit suite properties.
+
+A seed testcase is a full setup/call/teardown sequence, because junitxml writes a testcase's
+`<properties>` from its teardown report and needs a `(path, line, message)` tuple for skips
+(research: pytest-plugin.md §2.5).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+Outcome = Literal["passed", "failed", "skipped", "error"]
+SYNTHETIC = "seeding_synthetic"
+
+
+def emit_seed_case(
+    config: pytest.Config,
+    manifest: str,
+    outcome: Outcome,
+    message: str | None,
+    properties: Sequence[tuple[str, str]],
+    duration: float = 0.0,
+) -> None:
+    """Report `<manifest>::seed` to every reporter (terminal, JUnit, report-log)."""
+    nodeid = f"{manifest}::seed"
+    location = (manifest, None, f"seed ({manifest.rsplit('/', 1)[-1]})")
+    props = [(name, str(value)) for name, value in properties]
+
+    def report(when: str, result: str, longrepr: object) -> pytest.TestReport:
+        rep = pytest.TestReport(
+            nodeid=nodeid,
+            location=location,
+            keywords={"seed": 1},
+            outcome=result,  # type: ignore[arg-type]
+            longrepr=longrepr,  # type: ignore[arg-type]
+            when=when,  # type: ignore[arg-type]
+            duration=duration if when == "call" else 0.0,
+            user_properties=props,
+        )
+        setattr(rep, SYNTHETIC, True)  # the ledger ignores its own reports
+        return rep
+
+    hook = config.hook
+    hook.pytest_runtest_logstart(nodeid=nodeid, location=location)
+    if outcome == "skipped":
+        hook.pytest_runtest_logreport(report=report("setup", "skipped", (manifest, 1, message)))
+    elif outcome == "error":
+        hook.pytest_runtest_logreport(report=report("setup", "failed", message))
+    else:
+        hook.pytest_runtest_logreport(report=report("setup", "passed", None))
+        hook.pytest_runtest_logreport(report=report("call", outcome, message))
+    hook.pytest_runtest_logreport(report=report("teardown", "passed", None))
+    hook.pytest_runtest_logfinish(nodeid=nodeid, location=location)
+
+
+def add_suite_properties(config: pytest.Config, properties: Sequence[tuple[str, str]]) -> None:
+    """Run-level properties of the audit log, added on the controller (works under xdist)."""
+    try:  # private API, also used by Hypothesis's plugin; a contract test guards it
+        from _pytest.junitxml import xml_key
+    except ImportError:  # pragma: no cover - a pytest without it simply gets no suite properties
+        return
+    xml = config.stash.get(xml_key, None)
+    if xml is None:
+        return
+    for name, value in properties:
+        xml.add_global_property(name, str(value))

@@ -1,0 +1,118 @@
+"""SeedingSession: the controller-side plugin object: ledger, final seed stage, audit summary.
+
+Registered only on the xdist controller or in a plain run. The final stage runs in a
+`pytest_runtestloop` wrapper after the loop: every worker has finished and every report has
+arrived, the exit code is not computed yet, and junitxml has not written its file
+(research: pytest-plugin.md §2.4). An aborted loop (-x, Ctrl-C) raises through the `yield`,
+so nothing is seeded then.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import pytest
+
+from seeding_suite import __version__
+from seeding_suite.engine.checksum import combine
+from seeding_suite.plugin.ledger import Ledger
+from seeding_suite.plugin.reporting import SYNTHETIC, add_suite_properties, emit_seed_case
+from seeding_suite.plugin.stage import SeedStage, StageResult, StageSettings
+from seeding_suite.settings import actor, git_commit
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    from seeding_suite.runner import CheckRunner
+
+
+def _marker_selects(markexpr: str, markers: set[str]) -> bool:
+    if not markexpr:
+        return True
+    from _pytest.mark.expression import Expression  # the -m evaluator; a contract test guards it
+
+    return Expression.compile(markexpr).evaluate(lambda name, /, **kw: not kw and name in markers)
+
+
+class SeedingSession:
+    """One per Config on the controller; see the module docstring."""
+
+    def __init__(self, config: pytest.Config, runner: CheckRunner, settings: StageSettings) -> None:
+        self.config = config
+        self.runner = runner
+        self.settings = settings
+        self.ledger = Ledger()
+        self.started = datetime.now(UTC)
+        self.result: StageResult | None = None
+
+    def close(self) -> None:
+        """Nothing to release: targets are opened and closed inside the stage."""
+
+    @property
+    def seed_enabled(self) -> bool:
+        return _marker_selects(self.config.option.markexpr, {"seed", "reseed"})
+
+    @property
+    def reseed_requested(self) -> bool:
+        expr = self.config.option.markexpr
+        return bool(expr) and _marker_selects(expr, {"reseed"}) and not _marker_selects(expr, set())
+
+    def pytest_report_header(self, config: pytest.Config) -> str:
+        return f"seeding-suite {__version__}: target {self.settings.target.description}"
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if getattr(report, SYNTHETIC, False):
+            return
+        self.ledger.note_report(report.nodeid, report.outcome, report.when, report.user_properties)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed and report.nodeid.endswith((".yaml", ".yml")):
+            self.ledger.note_collection_error(report.nodeid, str(report.longrepr).splitlines()[-1])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
+        result = yield  # raises on -x/--maxfail, Ctrl-C, collection interruption: no seeding
+        if self.seed_enabled and not self.config.option.collectonly:
+            stage = SeedStage(self.runner, self.settings, self.ledger, self._progress)
+            self.result = stage.run(reseed=self.reseed_requested)
+            for case in self.result.cases:
+                emit_seed_case(
+                    self.config,
+                    case.manifest,
+                    case.outcome,
+                    case.message,
+                    case.properties,
+                    case.seconds,
+                )
+        self._suite_properties()
+        return result
+
+    def _progress(self, done: int, total: int) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"seed: batch {done}/{total} written")
+
+    def _suite_properties(self) -> None:
+        checksums = sorted(c for r in self.ledger.records.values() for c in r.checksums)
+        props: list[tuple[str, str]] = [
+            ("run_id", self.settings.run_id),
+            ("environment", self.settings.environment),
+            ("target", self.settings.target.description),
+            ("actor", actor()),
+            ("harness_version", __version__),
+            ("catalog_checksum", combine(checksums)),
+            ("started_at", self.started.isoformat()),
+            ("finished_at", datetime.now(UTC).isoformat()),
+        ]
+        commit = git_commit(self.config.rootpath)
+        if commit is not None:
+            props.append(("git_commit", commit))
+        if self.result is not None:
+            props.extend((name, str(count)) for name, count in self.result.totals().items())
+        add_suite_properties(self.config, props)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.result is not None:
+            terminalreporter.write_sep("-", "seeding-suite")
+            terminalreporter.write_line(self.result.summary_line())

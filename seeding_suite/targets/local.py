@@ -1,0 +1,55 @@
+"""In-process targets: a fake Convex with the seeding functions, in memory or in SQLite.
+
+The embedded default target (DESIGN §6) is this fake persisted at .seeding/local.sqlite3; the
+idempotency check uses a fresh in-memory one per manifest. Both behave as the same fake served
+over HTTP by `seeding-suite serve`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fakes.convex import FakeConvex, FunctionFailure, OccFailure, SqliteStorage
+from seeding_suite.errors import ConvexTransportError, function_error
+from seeding_suite.remote import FUNCTIONS
+from seeding_suite.targets.twin import register_seeding_functions, seeding_schema
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def seeding_deployment(db: Path | None = None, *, seed: int | None = None) -> FakeConvex:
+    """A fake deployment with the seeding schema and functions; persisted when `db` is given."""
+    storage = None if db is None else SqliteStorage(db)
+    return register_seeding_functions(FakeConvex(seeding_schema(), storage=storage, seed=seed))
+
+
+class LocalTarget:
+    """A ConvexTarget calling a FakeConvex directly, as the admin."""
+
+    def __init__(self, fake: FakeConvex, description: str = "memory") -> None:
+        self.fake = fake
+        self._description = description
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    def _call(self, path: str, args: dict[str, Any]) -> Any:
+        try:
+            return self.fake.call(path, args, kind=FUNCTIONS.get(path, "any"), admin=True)
+        except FunctionFailure as exc:
+            raise function_error(
+                f"{path} failed: {exc.message}", exc.data, has_data=exc.data is not None
+            ) from exc
+        except OccFailure as exc:
+            raise ConvexTransportError(f"{path} failed: {exc}") from exc
+
+    def query(self, path: str, args: dict[str, Any]) -> Any:
+        return self._call(path, args)
+
+    def mutation(self, path: str, args: dict[str, Any]) -> Any:
+        return self._call(path, args)
+
+    def close(self) -> None:
+        self.fake.close()

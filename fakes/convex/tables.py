@@ -1,0 +1,109 @@
+"""The deployment's in-memory tables and their sorted indexes.
+
+Every index is a sorted list of entry keys: the sort keys of the indexed fields, then
+`_creationTime`, then `_id`; ranges are found by bisection, so lookups stay O(log n).
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING, Final
+
+from fakes.convex.values import UNSET, SortKey, Unset, Value, sort_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+Document = dict[str, Value]
+EntryKey = tuple[SortKey, ...]
+
+CREATION_TIME: Final = "_creationTime"
+ID: Final = "_id"
+BY_CREATION_TIME: Final = "by_creation_time"
+BY_ID: Final = "by_id"
+
+
+def field_at(doc: Document, path: str) -> Value | Unset:
+    """The value at a dot path, or UNSET when any step is missing or not an object."""
+    current: Value | Unset = doc
+    for part in path.split("."):
+        if not isinstance(current, dict):
+            return UNSET
+        current = current.get(part, UNSET)
+    return current
+
+
+class IndexState:
+    """One index of one table: its full field list and its sorted entries."""
+
+    def __init__(self, name: str, fields: tuple[str, ...]) -> None:
+        self.name = name
+        self.fields = fields
+        self.entries: list[EntryKey] = []
+
+    def entry(self, doc: Document) -> EntryKey:
+        doc_id = doc[ID]
+        return (*(sort_key(field_at(doc, f)) for f in self.fields), sort_key(doc_id))
+
+    def add(self, doc: Document) -> None:
+        bisect.insort(self.entries, self.entry(doc))
+
+    def remove(self, doc: Document) -> None:
+        key = self.entry(doc)
+        position = bisect.bisect_left(self.entries, key)
+        if position < len(self.entries) and self.entries[position] == key:
+            del self.entries[position]
+
+
+def entry_id(entry: EntryKey) -> str:
+    """The document id stored as an entry's last component."""
+    raw = entry[-1][1]
+    assert isinstance(raw, bytes)
+    return raw.decode("ascii")
+
+
+class TableState:
+    """A table's documents by id, plus its indexes kept in step with every write."""
+
+    def __init__(self, name: str, number: int, user_indexes: dict[str, tuple[str, ...]]) -> None:
+        self.name = name
+        self.number = number
+        self.docs: dict[str, Document] = {}
+        # `by_id` is not maintained: ids are random, so keeping it sorted would cost every
+        # insert a mid-list insertion; `index()` builds it on the rare query that names it.
+        self.indexes: dict[str, IndexState] = {
+            BY_CREATION_TIME: IndexState(BY_CREATION_TIME, (CREATION_TIME,)),
+        }
+        for index_name, fields in user_indexes.items():
+            self.indexes[index_name] = IndexState(index_name, (*fields, CREATION_TIME))
+
+    def put(self, doc: Document) -> Document | None:
+        """Insert or overwrite `doc` (by its `_id`); returns the previous version."""
+        doc_id = doc[ID]
+        assert isinstance(doc_id, str)
+        old = self.docs.get(doc_id)
+        for index in self.indexes.values():
+            if old is not None:
+                index.remove(old)
+            index.add(doc)
+        self.docs[doc_id] = doc
+        return old
+
+    def remove(self, doc_id: str) -> Document | None:
+        old = self.docs.pop(doc_id, None)
+        if old is not None:
+            for index in self.indexes.values():
+                index.remove(old)
+        return old
+
+    def index(self, name: str) -> IndexState | None:
+        """The named index (None if the table has no such index)."""
+        if name != BY_ID:
+            return self.indexes.get(name)
+        by_id = IndexState(BY_ID, (ID,))
+        by_id.entries = sorted(by_id.entry(doc) for doc in self.docs.values())
+        return by_id
+
+    def in_creation_order(self) -> Iterator[Document]:
+        for entry in self.indexes[BY_CREATION_TIME].entries:
+            yield self.docs[entry_id(entry)]

@@ -19,12 +19,8 @@ def _nullable(inner: Validator) -> Validator:
     return v.union(inner, v.null())
 
 
-_COMMON = {
-    "naturalKey": v.string(),
-    "integration": v.string(),
-    "checksum": v.string(),
-    "runId": v.string(),
-}
+_DOC_KEYS = {"naturalKey": v.string(), "integration": v.string(), "checksum": v.string()}
+_COMMON = {**_DOC_KEYS, "runId": v.string()}
 _PAYLOADS: dict[str, dict[str, Validator]] = {
     "integrations": {
         "name": v.string(),
@@ -105,7 +101,9 @@ def seeding_schema() -> Schema:
         {
             "runId": v.string(),
             "batchId": v.string(),
-            "outcomes": v.array(v.string()),
+            "outcomes": v.array(
+                v.union(*(v.literal(o) for o in ("created", "updated", "deleted", "unchanged")))
+            ),
         }
     ).index("by_batch_id", ["batchId"])
     return define_schema(tables)
@@ -121,6 +119,12 @@ def _seeded_table(table: object) -> str:
     return table
 
 
+def _limit(limit: float) -> int:
+    if limit != int(limit) or not 1 <= limit <= remote.MAX_READ_LIMIT:
+        raise _invalid(f"limit must be an integer in 1..{remote.MAX_READ_LIMIT}, got {limit}")
+    return int(limit)
+
+
 def _lookup(ctx: Any, table: str, key: str) -> dict[str, Any] | None:
     found: dict[str, Any] | None = (
         ctx.db.query(table).with_index("by_natural_key", lambda q: q.eq("naturalKey", key)).unique()
@@ -134,23 +138,20 @@ def _user_fields(doc: dict[str, Any]) -> dict[str, Any]:
 
 def read_state(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
     table = _seeded_table(args["table"])
-    limit = args["limit"]
-    if not (1 <= limit <= remote.MAX_READ_LIMIT) or limit != int(limit):
-        raise _invalid(f"limit must be an integer from 1 to {remote.MAX_READ_LIMIT}, got {limit}")
+    limit = _limit(args["limit"])
     after = args["after"]
     query = ctx.db.query(table).with_index(
         "by_natural_key", (lambda q: q) if after is None else (lambda q: q.gt("naturalKey", after))
     )
-    rows = query.take(int(limit) + 1)
-    more = len(rows) > limit
-    rows = rows[: int(limit)]
+    rows = query.take(limit)
     docs = []
     for row in rows:
         entry = {k: row[k] for k in remote.COMMON_FIELDS}
         if args["includeFields"]:
             entry["fields"] = _user_fields(row)
         docs.append(entry)
-    return {"docs": docs, "next": rows[-1]["naturalKey"] if more and rows else None}
+    # A full page names its last key (more may follow); a short page ends the table.
+    return {"docs": docs, "next": rows[-1]["naturalKey"] if len(rows) == limit else None}
 
 
 def apply_batch(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
@@ -172,6 +173,8 @@ def apply_batch(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
 def _apply_op(ctx: Any, run_id: str, op: dict[str, Any]) -> str:
     table = _seeded_table(op.get("table"))
     key = op["naturalKey"]
+    if op["kind"] == "upsert":
+        _check_doc(table, op)
     current = _lookup(ctx, table, key)
     actual = None if current is None else current["checksum"]
     if op["kind"] == "delete":
@@ -181,8 +184,6 @@ def _apply_op(ctx: Any, run_id: str, op: dict[str, Any]) -> str:
         ctx.db.delete(current["_id"])
         return "deleted"
     doc = op["doc"]
-    if doc.get("naturalKey") != key:
-        raise _invalid(f"doc.naturalKey {doc.get('naturalKey')!r} differs from the op's {key!r}")
     if actual == doc.get("checksum") and not op["force"]:
         return "unchanged"
     _precondition(table, key, op["expected"], actual)
@@ -191,6 +192,15 @@ def _apply_op(ctx: Any, run_id: str, op: dict[str, Any]) -> str:
         return "created"
     ctx.db.replace(current["_id"], {**doc, "runId": run_id})
     return "updated"
+
+
+def _check_doc(table: str, op: dict[str, Any]) -> None:
+    """The args validator admits any seeded table's shape; the doc must be the op's table's."""
+    doc = op["doc"]
+    if set(doc) != {*_DOC_KEYS, *remote.SEEDED_TABLES[table]}:
+        raise _invalid(f'doc fields are not those of table "{table}"')
+    if doc["naturalKey"] != op["naturalKey"]:
+        raise _invalid(f'doc naturalKey "{doc["naturalKey"]}" differs from op "{op["naturalKey"]}"')
 
 
 def _precondition(table: str, key: str, expected: str | None, actual: str | None) -> None:
@@ -230,23 +240,29 @@ def get_run(ctx: Any, args: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def list_runs(ctx: Any, args: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = (
-        ctx.db.query(remote.RUNS_TABLE)
-        .with_index("by_started_at")
-        .order("desc")
-        .take(int(args["limit"]))
-    )
+    limit = _limit(args["limit"])
+    newest_first = ctx.db.query(remote.RUNS_TABLE).with_index("by_started_at").order("desc")
+    rows = newest_first.take(limit)
     return [_user_fields(row) for row in rows]
 
 
-_OP = v.object(
+_SEEDED_DOC = v.union(*(v.object({**_DOC_KEYS, **payload}) for payload in _PAYLOADS.values()))
+_UPSERT = v.object(
     {
-        "kind": v.union(v.literal("upsert"), v.literal("delete")),
+        "kind": v.literal("upsert"),
         "table": v.string(),
         "naturalKey": v.string(),
         "expected": _nullable(v.string()),
-        "force": v.optional(v.boolean()),
-        "doc": v.optional(v.any()),
+        "force": v.boolean(),
+        "doc": _SEEDED_DOC,
+    }
+)
+_DELETE = v.object(
+    {
+        "kind": v.literal("delete"),
+        "table": v.string(),
+        "naturalKey": v.string(),
+        "expected": _nullable(v.string()),
     }
 )
 _ARGS: dict[str, Validator] = {
@@ -258,7 +274,9 @@ _ARGS: dict[str, Validator] = {
             "includeFields": v.boolean(),
         }
     ),
-    remote.APPLY_BATCH: v.object({"runId": v.string(), "batchId": v.string(), "ops": v.array(_OP)}),
+    remote.APPLY_BATCH: v.object(
+        {"runId": v.string(), "batchId": v.string(), "ops": v.array(v.union(_UPSERT, _DELETE))}
+    ),
     remote.RECORD_RUN: v.object({"run": v.object(_RUN)}),
     remote.GET_RUN: v.object({"runId": v.string()}),
     remote.LIST_RUNS: v.object({"limit": v.number()}),

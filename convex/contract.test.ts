@@ -1,0 +1,113 @@
+// Runs every shared contract vector (tests/contract/vectors/*.json) against convex/seeding.ts in
+// convex-test with Convex's transaction limits on. The Python twin runs the same files;
+// tests/contract/README.md is the format's documentation.
+import { convexTest } from "convex-test";
+import { makeFunctionReference } from "convex/server";
+import { describe, expect, test } from "vitest";
+import schema from "./schema";
+import * as seeding from "./seeding";
+import { modules } from "./test.setup";
+
+type Row = Record<string, unknown>;
+type ErrorExpectation = { data: unknown } | { code: string } | { convexError: false };
+type Expectation = { value: unknown } | { error: ErrorExpectation };
+interface Step {
+  note?: string;
+  function: string;
+  args: Row;
+  expect: Expectation;
+}
+interface Vector {
+  name: string;
+  description: string;
+  steps: Step[];
+  expectTables: Record<string, Row[]>;
+}
+type Outcome = { value: unknown } | { error: unknown };
+
+const files = import.meta.glob<Vector>("../tests/contract/vectors/*.json", {
+  eager: true,
+  import: "default",
+});
+const KEY_FIELD: Record<string, string> = { seedingRuns: "runId", seedingBatches: "batchId" };
+const CONVEX_ERROR = Symbol.for("ConvexError");
+
+/** A vector with a misspelt key must fail loudly, not silently check less. */
+function checkFormat(vector: Vector, stem: string): void {
+  expect(Object.keys(vector).sort()).toEqual(["description", "expectTables", "name", "steps"]);
+  expect(vector.name).toBe(stem);
+  expect(vector.steps.length).toBeGreaterThan(0);
+  for (const step of vector.steps) {
+    const keys = Object.keys(step).filter((key) => key !== "note");
+    expect(keys.sort()).toEqual(["args", "expect", "function"]);
+    const expectation = Object.keys(step.expect);
+    expect(expectation.length === 1 && ["value", "error"].includes(expectation[0])).toBe(true);
+    if ("error" in step.expect) {
+      const kind = Object.entries(step.expect.error);
+      expect(kind.length).toBe(1);
+      expect(["data", "code", "convexError"]).toContain(kind[0][0]);
+      expect(kind[0][0] !== "convexError" || kind[0][1] === false).toBe(true);
+    }
+  }
+}
+
+async function call(t: ReturnType<typeof convexTest>, step: Step): Promise<Outcome> {
+  const [module, name] = step.function.split(":");
+  expect(module).toBe("seeding");
+  const registered = (seeding as Record<string, { isQuery?: boolean; isMutation?: boolean }>)[name];
+  expect(registered?.isQuery || registered?.isMutation).toBe(true);
+  try {
+    const value = registered.isQuery
+      ? await t.query(makeFunctionReference<"query">(step.function), step.args)
+      : await t.mutation(makeFunctionReference<"mutation">(step.function), step.args);
+    return { value };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function checkOutcome(outcome: Outcome, expected: Expectation, where: string): void {
+  if ("value" in expected) {
+    expect(outcome, where).toStrictEqual({ value: expected.value });
+    return;
+  }
+  expect(outcome, `${where}: expected an error`).toHaveProperty("error");
+  const error = (outcome as { error: { data?: { code?: unknown } } }).error;
+  const isConvexError = typeof error === "object" && error !== null && CONVEX_ERROR in error;
+  const wanted = expected.error;
+  const wantConvexError = !("convexError" in wanted);
+  expect(isConvexError, `${where}: ConvexError? (${String(error)})`).toBe(wantConvexError);
+  if ("data" in wanted) {
+    expect(error.data, where).toStrictEqual(wanted.data);
+  } else if ("code" in wanted) {
+    expect(error.data?.code, where).toBe(wanted.code);
+  }
+}
+
+async function tableRows(t: ReturnType<typeof convexTest>, table: string): Promise<Row[]> {
+  const docs: Row[] = await t.run((ctx) => ctx.db.query(table as "seedingRuns").collect());
+  const key = KEY_FIELD[table] ?? "naturalKey";
+  const rows = docs.map(({ _id, _creationTime, ...fields }) => fields);
+  return rows.sort((a, b) => (String(a[key]) < String(b[key]) ? -1 : 1));
+}
+
+test("the vector directory holds vectors", () => {
+  expect(Object.keys(files).length).toBeGreaterThan(0);
+});
+
+describe("contract vector", () => {
+  for (const [path, vector] of Object.entries(files)) {
+    const stem = path.replace(/^.*\//, "").replace(/\.json$/, "");
+    test(stem, async () => {
+      checkFormat(vector, stem);
+      const t = convexTest({ schema, modules, transactionLimits: true });
+      for (const [index, step] of vector.steps.entries()) {
+        const where = `step ${index} (${step.function})${step.note ? ` ${step.note}` : ""}`;
+        checkOutcome(await call(t, step), step.expect, where);
+      }
+      for (const [table, rows] of Object.entries(vector.expectTables)) {
+        expect(await tableRows(t, table), `table ${table}`).toStrictEqual(rows);
+      }
+    });
+  }
+});

@@ -1,0 +1,116 @@
+// Tables of the seeding contract. seeding_suite/remote.py documents them; the
+// validators here are the exact types a real deployment enforces on every write.
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+
+const nullableString = v.union(v.string(), v.null());
+
+/** Fields every seeded document carries; `runId` is set by applyBatch, not sent in `doc`. */
+export const docKeyFields = {
+  naturalKey: v.string(),
+  integration: v.string(),
+  checksum: v.string(),
+};
+
+/** Payload fields of each seeded table, in remote.SEEDED_TABLES order. */
+export const payloadFields = {
+  integrations: {
+    name: v.string(),
+    version: v.string(),
+    description: nullableString,
+    channel: v.union(v.literal("stable"), v.literal("beta"), v.literal("experimental")),
+    environments: v.union(v.array(v.string()), v.null()),
+    dependencies: v.array(v.object({ id: v.string(), range: v.string() })),
+  },
+  connections: {
+    key: v.string(),
+    name: v.string(),
+    auth: v.string(),
+    fields: v.array(v.object({ name: v.string(), label: v.string(), secret: v.boolean() })),
+  },
+  actions: {
+    key: v.string(),
+    name: v.string(),
+    description: nullableString,
+    connection: nullableString,
+    inputSchemaJson: nullableString,
+    outputSchemaJson: nullableString,
+  },
+  triggers: {
+    key: v.string(),
+    name: v.string(),
+    description: nullableString,
+    kind: v.union(v.literal("webhook"), v.literal("polling")),
+    connection: nullableString,
+    outputSchemaJson: nullableString,
+  },
+  manifests: {
+    version: v.string(),
+    manifestJson: v.string(),
+  },
+};
+
+export type SeededTable = keyof typeof payloadFields;
+
+export const outcome = v.union(
+  v.literal("created"),
+  v.literal("updated"),
+  v.literal("deleted"),
+  v.literal("unchanged"),
+);
+
+export const runRecord = v.object({
+  runId: v.string(),
+  status: v.union(v.literal("running"), v.literal("succeeded"), v.literal("failed")),
+  environment: v.string(),
+  actor: v.string(),
+  target: v.string(),
+  startedAt: v.number(),
+  finishedAt: v.union(v.number(), v.null()),
+  harnessVersion: v.string(),
+  catalogChecksum: v.string(),
+  gitCommit: nullableString,
+  counts: v.object({
+    created: v.number(),
+    updated: v.number(),
+    unchanged: v.number(),
+    reseeded: v.number(),
+    skipped: v.number(),
+    failed: v.number(),
+    documentsWritten: v.number(),
+    convexCalls: v.number(),
+  }),
+});
+
+/** All fields of a seeded table's documents. */
+const seeded = <P extends object>(payload: P) => ({
+  ...docKeyFields,
+  runId: v.string(),
+  ...payload,
+});
+
+export default defineSchema({
+  integrations: defineTable(seeded(payloadFields.integrations))
+    .index("by_natural_key", ["naturalKey"])
+    .index("by_integration", ["integration"]),
+  connections: defineTable(seeded(payloadFields.connections))
+    .index("by_natural_key", ["naturalKey"])
+    .index("by_integration", ["integration"]),
+  actions: defineTable(seeded(payloadFields.actions))
+    .index("by_natural_key", ["naturalKey"])
+    .index("by_integration", ["integration"]),
+  triggers: defineTable(seeded(payloadFields.triggers))
+    .index("by_natural_key", ["naturalKey"])
+    .index("by_integration", ["integration"]),
+  manifests: defineTable(seeded(payloadFields.manifests))
+    .index("by_natural_key", ["naturalKey"])
+    .index("by_integration", ["integration"]),
+  seedingRuns: defineTable(runRecord)
+    .index("by_run_id", ["runId"])
+    .index("by_started_at", ["startedAt"]),
+  seedingBatches: defineTable({
+    batchId: v.string(),
+    runId: v.string(),
+    outcomes: v.array(outcome),
+  }).index("by_batch_id", ["batchId"]),
+});

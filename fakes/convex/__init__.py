@@ -27,6 +27,7 @@ from fakes.convex.ids import Clock, ManualClock, SystemClock, decode_id, is_vali
 from fakes.convex.paths import FunctionPath, parse_function_path
 from fakes.convex.query import IndexRangeBuilder, QueryBuilder
 from fakes.convex.schema import Schema, TableDef, define_schema, define_table
+from fakes.convex.server import RunningServer, serve
 from fakes.convex.storage import MemoryStorage, SqliteStorage, Storage
 from fakes.convex.validators import Validator, v
 from fakes.convex.values import (
@@ -38,17 +39,21 @@ from fakes.convex.values import (
     encode_value,
     value_size,
 )
+from fakes.convex.wsgi import ConvexWsgiApp, Fault, FaultInjector, make_wsgi_app
 
 __all__ = [
     "UNSET",
     "BadRequest",
     "Clock",
     "ConvexError",
+    "ConvexWsgiApp",
     "DatabaseError",
     "DatabaseReader",
     "DatabaseWriter",
     "FakeConvex",
     "FakeConvexError",
+    "Fault",
+    "FaultInjector",
     "FunctionFailure",
     "FunctionPath",
     "IndexRangeBuilder",
@@ -61,6 +66,7 @@ __all__ = [
     "OccFailure",
     "QueryBuilder",
     "QueryCtx",
+    "RunningServer",
     "Schema",
     "SchemaDefinitionError",
     "SqliteStorage",
@@ -77,7 +83,9 @@ __all__ = [
     "define_table",
     "encode_value",
     "is_valid_id",
+    "make_wsgi_app",
     "parse_function_path",
+    "serve",
     "v",
     "value_size",
 ]

@@ -1,46 +1,9 @@
-"""Builders for engine tests: desired integrations without YAML or the manifest model."""
+"""Fixtures for engine tests (builders live in engine_builders.py, importable by name)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-
-from seeding_suite.engine.checksum import checksum
-from seeding_suite.engine.desired import DesiredDoc, DesiredIntegration
-
-Factory = Callable[..., DesiredIntegration]
-
-
-def build(
-    integration: str,
-    version: str = "1.0.0",
-    actions: int = 2,
-    deps: tuple[tuple[str, str], ...] = (),
-    label: str = "",
-) -> DesiredIntegration:
-    """An integration node plus `actions` action documents; `label` changes their content."""
-    node = {
-        "name": integration.title(),
-        "version": version,
-        "description": None,
-        "channel": "stable",
-        "environments": None,
-        "dependencies": [{"id": d, "range": r} for d, r in deps],
-    }
-    docs = [DesiredDoc("integrations", integration, integration, node, checksum(node))]
-    for index in range(actions):
-        payload: dict[str, object] = {
-            "key": f"a{index}",
-            "name": f"Action {index}{label}",
-            "description": None,
-            "connection": None,
-            "inputSchemaJson": '{"type":"object"}',
-            "outputSchemaJson": None,
-        }
-        key = f"{integration}/a{index}"
-        docs.append(DesiredDoc("actions", key, integration, payload, checksum({key: payload})))
-    return DesiredIntegration(integration, version, deps, tuple(docs))
+from engine_builders import Factory, build
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import build
+from engine_builders import build
 from hypothesis import given
 from hypothesis import strategies as st
 

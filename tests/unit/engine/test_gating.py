@@ -6,7 +6,7 @@ from seeding_suite.engine.gating import gate, satisfies
 from seeding_suite.engine.state import StoredDoc, TargetState
 
 if TYPE_CHECKING:
-    from conftest import Factory
+    from engine_builders import Factory
 
 
 def present(integration: str, version: str) -> TargetState:

@@ -6,7 +6,7 @@ from seeding_suite.engine.plan import plan_all, plan_integration, plan_removal
 from seeding_suite.engine.state import StoredDoc, TargetState
 
 if TYPE_CHECKING:
-    from conftest import Factory
+    from engine_builders import Factory
 
 
 def state_of(*integrations: object) -> TargetState:

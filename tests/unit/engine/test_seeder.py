@@ -6,7 +6,7 @@ import contextlib
 from typing import Any
 
 import pytest
-from conftest import Factory, build
+from engine_builders import Factory, build
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

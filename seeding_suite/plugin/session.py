@@ -74,8 +74,13 @@ class SeedingSession:
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
         result = yield  # raises on -x/--maxfail, Ctrl-C, collection interruption: no seeding
         if self.seed_enabled and not self.config.option.collectonly:
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.ensure_newline()
+                reporter.write_sep("-", f"seed stage: {self.settings.target.description}")
             stage = SeedStage(self.runner, self.settings, self.ledger, self._progress)
             self.result = stage.run(reseed=self.reseed_requested)
+            session.testscollected += len(self.result.cases)  # keeps the progress at 100 %
             for case in self.result.cases:
                 emit_seed_case(
                     self.config,
@@ -87,6 +92,22 @@ class SeedingSession:
                 )
         self._suite_properties()
         return result
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport, config: pytest.Config
+    ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+        """Seed cases print no progress letter; verbose lines say SEEDED / NOT SEEDED."""
+        if not getattr(report, SYNTHETIC, False) or report.when == "teardown":
+            return None
+        if report.when == "call":
+            word = "SEEDED" if report.passed else "SEED FAILED"
+            return report.outcome, "", (word, {"green": report.passed, "red": report.failed})
+        if report.skipped:
+            return "skipped", "", ("NOT SEEDED", {"yellow": True})
+        if report.failed:
+            return "error", "", ("SEED ERROR", {"red": True})
+        return "", "", ("", {})
 
     def _progress(self, done: int, total: int) -> None:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")

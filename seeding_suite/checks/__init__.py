@@ -1,0 +1,33 @@
+"""The registry of checks, in the order they run: names are node-id suffixes and marker names.
+
+Adding a check is one module plus one element of `CHECKS` (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from seeding_suite.checks.dependencies import DependenciesCheck
+from seeding_suite.checks.idempotency import IdempotencyCheck
+from seeding_suite.checks.parse import ParseCheck
+from seeding_suite.checks.references import ReferencesCheck
+from seeding_suite.checks.schema import SchemaCheck
+
+if TYPE_CHECKING:
+    from seeding_suite.checks.base import Check
+
+CHECKS: tuple[Check, ...] = (
+    ParseCheck(),
+    SchemaCheck(),
+    ReferencesCheck(),
+    DependenciesCheck(),
+    IdempotencyCheck(),
+)
+
+
+def check_named(name: str) -> Check:
+    """The registered check called `name` (KeyError if there is none)."""
+    for check in CHECKS:
+        if check.name == name:
+            return check
+    raise KeyError(name)

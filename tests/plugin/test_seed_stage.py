@@ -1,0 +1,215 @@
+"""End to end: checks, the final seed stage and the audit log, plainly and under xdist."""
+
+from __future__ import annotations
+
+import pytest
+from plugin_project import Project, manifest
+
+DEPS_ON_CORE = """
+  - id: core
+    version: ">=1.0.0 <2.0.0"
+"""
+
+
+def catalog(project: Project) -> None:
+    project.write("core", manifest("core", "1.2.0"))
+    project.write("stripe", manifest("stripe", "2.3.0", deps=DEPS_ON_CORE))
+    project.write("monday", manifest("monday", "0.9.0"))
+
+
+def test_checks_have_the_documented_node_ids(project: Project) -> None:
+    project.write("stripe", manifest("stripe"))
+    result = project.pytester.runpytest("--co", "-q")
+    result.stdout.fnmatch_lines(
+        [
+            "manifests/stripe.yaml::parse",
+            "manifests/stripe.yaml::schema",
+            "manifests/stripe.yaml::references",
+            "manifests/stripe.yaml::dependencies",
+            "manifests/stripe.yaml::idempotency",
+        ]
+    )
+    assert result.ret == pytest.ExitCode.OK
+
+
+def test_passing_integrations_are_seeded_and_a_second_run_writes_nothing(
+    project: Project, mode: list[str]
+) -> None:
+    catalog(project)
+    first = project.run(*mode)
+    assert first.result.ret == pytest.ExitCode.OK, first.result.stdout.str()
+    assert {i: first.props("seed", i)["action"] for i in ("core", "stripe", "monday")} == {
+        "core": "created",
+        "stripe": "created",
+        "monday": "created",
+    }
+    props = first.props("seed", "stripe")
+    assert props["integration"] == "stripe" and props["version"] == "2.3.0"
+    assert props["checksum"].startswith("c1:sha256:")
+    assert props["documents_created"] == "5"  # node, manifest, 1 connection, 1 action, 1 trigger
+    first.result.stdout.re_match_lines(
+        [r"seed: 3 created, 0 updated, 0 unchanged, .*15 documents written"]
+    )
+    state = project.state()
+    assert sorted(state) == ["core", "monday", "stripe"]
+    assert state["stripe"]["checksum"] == props["checksum"]
+
+    second = project.run(*mode)
+    assert second.result.ret == pytest.ExitCode.OK
+    assert {first_case: second.props("seed", first_case)["action"] for first_case in state} == {
+        "core": "unchanged",
+        "stripe": "unchanged",
+        "monday": "unchanged",
+    }
+    assert second.props("seed", "core")["documents_created"] == "0"
+    second.result.stdout.re_match_lines([r".*0 documents written.*"])
+    assert project.state() == state
+
+
+def test_every_check_testcase_carries_integration_version_and_checksum(
+    project: Project, mode: list[str]
+) -> None:
+    catalog(project)
+    run = project.run(*mode, "-m", "not seed")
+    for check in ("parse", "schema", "references", "dependencies", "idempotency"):
+        props = run.props(check, "monday")
+        assert props["integration"] == "monday" and props["version"] == "0.9.0"
+        assert props["checksum"].startswith("c1:sha256:")
+
+
+def test_a_failing_check_blocks_only_its_own_manifest(project: Project, mode: list[str]) -> None:
+    catalog(project)
+    project.write("monday", manifest("monday", connection="api-kee"))
+    run = project.run(*mode)
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+    case = run.cases("references")["monday"]
+    failure = case.find("failure")
+    assert failure is not None
+    assert "manifests/monday.yaml:" in (failure.text or "")
+    assert "'api-kee' is not a connection of this manifest (declared: api-key)" in (
+        failure.text or ""
+    )
+    seed = run.cases("seed")["monday"]
+    skipped = seed.find("skipped")
+    assert skipped is not None and "check references failed" in (skipped.get("message") or "")
+    assert run.props("seed", "monday")["action"] == "skipped"
+    assert run.props("seed", "stripe")["action"] == "created"
+    assert sorted(project.state()) == ["core", "stripe"]
+
+
+def test_a_dependency_that_fails_its_checks_keeps_the_dependent_out(
+    project: Project, mode: list[str]
+) -> None:
+    catalog(project)
+    project.write("core", manifest("core", "1.2.0", connection="nope"))
+    run = project.run(*mode)
+    assert run.props("seed", "core")["action"] == "skipped"
+    stripe = run.props("seed", "stripe")
+    assert stripe["action"] == "skipped"
+    assert (
+        stripe["reason"]
+        == "dependency core is not seeded in this run and not present in the target"
+    )
+    assert sorted(project.state()) == ["monday"]
+
+
+def test_validate_only_runs_every_check_and_writes_nothing(
+    project: Project, mode: list[str]
+) -> None:
+    catalog(project)
+    run = project.run(*mode, "-m", "not seed")
+    assert run.result.ret == pytest.ExitCode.OK
+    assert run.cases("seed") == {}
+    assert len(run.cases("idempotency")) == 3
+    assert not (project.pytester.path / ".seeding").exists()
+
+
+def test_editing_a_version_updates_only_that_integration(project: Project, mode: list[str]) -> None:
+    catalog(project)
+    project.run(*mode)
+    project.write("monday", manifest("monday", "0.9.1"))
+    run = project.run(*mode)
+    actions = {i: run.props("seed", i)["action"] for i in ("core", "stripe", "monday")}
+    assert actions == {"core": "unchanged", "stripe": "unchanged", "monday": "updated"}
+    monday = run.props("seed", "monday")
+    assert (monday["documents_updated"], monday["documents_created"]) == ("2", "0")
+    assert project.state()["monday"]["version"] == "0.9.1"
+
+
+def test_reseed_rewrites_only_the_selected_integration(project: Project, mode: list[str]) -> None:
+    catalog(project)
+    project.run(*mode)
+    before = project.state()
+    run = project.run(*mode, "-m", "reseed", "-k", "stripe")
+    assert run.result.ret == pytest.ExitCode.OK
+    assert set(run.cases("seed")) == {"stripe"}
+    props = run.props("seed", "stripe")
+    assert props["action"] == "reseeded" and props["documents_updated"] == "5"
+    after = project.state()
+    assert after["stripe"]["runId"] != before["stripe"]["runId"]
+    assert after["core"] == before["core"] and after["monday"] == before["monday"]
+
+
+def test_integrations_option_seeds_exactly_those(project: Project, mode: list[str]) -> None:
+    catalog(project)
+    run = project.run(*mode, "--integrations", "core,monday")
+    assert run.props("seed", "stripe")["reason"] == "not seeded: not selected by --integrations"
+    assert sorted(project.state()) == ["core", "monday"]
+    again = project.run(*mode, "--integrations", "stripe")
+    assert again.props("seed", "stripe")["action"] == "created"  # core is present in the target
+
+
+def test_a_parse_error_is_a_failing_item_not_a_collection_error(
+    project: Project, mode: list[str]
+) -> None:
+    catalog(project)
+    project.write("broken", "manifest_version: 1\nid: [broken\n")
+    run = project.run(*mode)
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+    assert run.result.parseoutcomes().get("errors", 0) == 0
+    failure = run.cases("parse")["broken"].find("failure")
+    assert failure is not None and "manifests/broken.yaml:2" in (failure.text or "")
+    assert run.cases("schema")["broken"].find("skipped") is not None
+    assert sorted(project.state()) == ["core", "monday", "stripe"]
+
+
+def test_the_audit_log_carries_the_run_and_matches_the_target_record(
+    project: Project, mode: list[str]
+) -> None:
+    catalog(project)
+    run = project.run(*mode)
+    suite = run.suite_props()
+    for name in (
+        "run_id",
+        "environment",
+        "target",
+        "actor",
+        "harness_version",
+        "catalog_checksum",
+        "started_at",
+        "finished_at",
+        "created",
+        "documents_written",
+        "convex_calls",
+    ):
+        assert name in suite, name
+    assert suite["environment"] == "development"
+    assert suite["target"].endswith(".seeding/local.sqlite3")
+    assert suite["created"] == "3" and suite["documents_written"] == "15"
+    runs = {row["runId"] for row in project.state().values()}
+    assert runs == {suite["run_id"]}
+
+
+def test_a_default_audit_log_is_written_under_reports(project: Project) -> None:
+    catalog(project)
+    result = project.pytester.runpytest("-p", "no:cacheprovider")
+    logs = sorted((project.pytester.path / "reports").glob("seeding-*.xml"))
+    assert len(logs) == 1 and result.ret == pytest.ExitCode.OK
+
+
+@pytest.mark.parametrize("flag", [["-x"], ["--co"]])
+def test_an_aborted_or_collect_only_run_seeds_nothing(project: Project, flag: list[str]) -> None:
+    catalog(project)
+    project.write("broken", "manifest_version: [\n")
+    project.run(*flag)
+    assert not (project.pytester.path / ".seeding").exists() or project.state() == {}

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from http_served import Served
+from tests.support.served import Served
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("official_client.mjs")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from plugin_project import Project, manifest
+from tests.support.project import Project, manifest
 
 DEPS_ON_CORE = """
   - id: core

@@ -1,0 +1,1 @@
+"""Helpers shared by the test suites (a pytester project, a served fake)."""

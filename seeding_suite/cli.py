@@ -8,12 +8,14 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seeding_suite.errors import SeedingSuiteError
 from seeding_suite.settings import target_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 ADMIN_KEY_VAR = "CONVEX_SELF_HOSTED_ADMIN_KEY"
 
@@ -53,7 +55,9 @@ def cmd_state(args: argparse.Namespace) -> int:
         return 0
     print(f"target: {settings.description}")
     for row in states:
-        print(f"{row['integration']:<28} {row['version']:<12} {row['checksum'][:22]}  {row['runId']}")
+        print(
+            f"{row['integration']:<28} {row['version']:<12} {row['checksum'][:22]}  {row['runId']}"
+        )
     print(f"{len(states)} integration(s)")
     return 0
 
@@ -93,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     state.set_defaults(run=cmd_state)
     serve_cmd = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve_cmd.add_argument("--port", type=int, default=0, help="port (default: any free port)")
-    serve_cmd.add_argument("--db", metavar="PATH", help="SQLite file (default .seeding/local.sqlite3)")
+    serve_cmd.add_argument(
+        "--db", metavar="PATH", help="SQLite file (default .seeding/local.sqlite3)"
+    )
     serve_cmd.add_argument("--memory", action="store_true", help="serve an in-memory deployment")
     serve_cmd.set_defaults(run=cmd_serve)
     return parser

@@ -23,11 +23,10 @@ from seeding_suite.findings import FieldPath, Finding
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 
 if TYPE_CHECKING:
-    from seeding_suite.catalog import Catalog
-    from seeding_suite.loading.source import ManifestSource
-
     from collections.abc import Sequence
 
+    from seeding_suite.catalog import Catalog
+    from seeding_suite.loading.source import ManifestSource
     from seeding_suite.model import Action, Connection, Manifest, Trigger
 
 NAME = "idempotency"

@@ -39,6 +39,8 @@ RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 # 560 is the legacy "the function failed" status; its body is the usual envelope (§1.5).
 _ENVELOPE_STATUSES: Final = frozenset({200, 560})
 _AUTH_STATUSES: Final = frozenset({401, 403})
+
+
 @dataclass(frozen=True)
 class CallContext:
     """What an error message needs to say which call failed and where."""

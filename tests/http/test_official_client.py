@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from tests.support.served import Served
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.support.served import CANARY, Served
-from tests.support.project import Project, manifest
 
 from seeding_suite.cli import main
+from tests.support.project import Project, manifest
+from tests.support.served import CANARY, Served
 
 DEPS = '\n  - id: core\n    version: ">=1.0.0"\n'
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.support.project import Project, manifest
 
 DEPS_ON_CORE = """

@@ -64,7 +64,7 @@ class IdempotencyCheck:
 
     examples: int = 3
     name: str = NAME
-    requires: tuple[str, ...] = ("schema", "references")
+    requires: tuple[str, ...] = ("schema", "references", "dependencies")
     description: str = "seeding twice into a fresh fake Convex writes nothing the second time"
 
     def run(self, source: ManifestSource, catalog: Catalog) -> list[Finding]:

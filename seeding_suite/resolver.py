@@ -1,0 +1,234 @@
+"""The catalog's dependency graph: per-id problems, a seeding order and closures; pure functions.
+
+Input is the catalog's small per-file summaries, so 10,000 manifests resolve without loading a
+model. Everything is iterative (no recursion on graph depth) and deterministic (ties by id).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import semantic_version
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from seeding_suite.catalog import CatalogEntry
+    from seeding_suite.findings import FieldPath
+
+
+@dataclass(frozen=True)
+class DependencyProblem:
+    """One problem of one id's dependencies; `path` is the field inside its manifest."""
+
+    id: str
+    path: FieldPath
+    message: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolving a catalog.
+
+    `problems` maps an id to its own problems (missing, out of range, invalid or duplicated
+    target, cycle, duplicate id). `order` holds every sound id, dependencies first, ties by
+    id: sound means valid, unique, free of problems, with every dependency sound. `blocked`
+    says, for the other ids, why they are not in the order.
+    """
+
+    order: list[str]
+    problems: dict[str, list[DependencyProblem]]
+    blocked: dict[str, str]
+    dependencies: dict[str, tuple[str, ...]] = field(repr=False)
+
+    def closure(self, integration: str) -> list[str]:
+        """The id's transitive dependencies in seeding order, itself last (KeyError if unsound)."""
+        position = {name: i for i, name in enumerate(self.order)}
+        if integration not in position:
+            raise KeyError(integration)
+        needed = {integration}
+        queue = deque([integration])
+        while queue:
+            for dep in self.dependencies.get(queue.popleft(), ()):
+                if dep not in needed:
+                    needed.add(dep)
+                    queue.append(dep)
+        return sorted(needed, key=position.__getitem__)
+
+
+def resolve(entries: Sequence[CatalogEntry]) -> Resolution:
+    """Resolve the catalog's dependency graph (see `Resolution`)."""
+    by_id: dict[str, list[CatalogEntry]] = {}
+    for entry in entries:
+        by_id.setdefault(entry.id, []).append(entry)
+    problems: dict[str, list[DependencyProblem]] = {}
+
+    def report(integration: str, path: FieldPath, message: str) -> None:
+        problems.setdefault(integration, []).append(DependencyProblem(integration, path, message))
+
+    for integration, defined in sorted(by_id.items()):
+        if len(defined) > 1:
+            files = ", ".join(sorted(e.display for e in defined))
+            report(
+                integration,
+                ("id",),
+                f"id {integration!r} is defined by {len(defined)} files: {files}",
+            )
+    usable = {i: d[0] for i, d in by_id.items() if len(d) == 1 and d[0].valid}
+    graph: dict[str, tuple[str, ...]] = {}
+    for integration, entry in sorted(usable.items()):
+        targets: list[str] = []
+        for index, spec in enumerate(entry.dependencies):
+            problem = _dependency_problem(integration, spec.id, spec.range, by_id)
+            if problem is not None:
+                field_, message = problem
+                report(integration, ("dependencies", index, *field_), message)
+            if spec.id in usable and spec.id != integration:
+                targets.append(spec.id)
+        graph[integration] = tuple(dict.fromkeys(targets))
+    for cycle in _cycles(graph):
+        member = cycle[0]
+        index = _dependency_index(usable[member], cycle[1])
+        report(member, ("dependencies", index), f"dependency cycle: {' -> '.join(cycle)}")
+    order, blocked = _order(graph, problems)
+    for integration, defined in sorted(by_id.items()):
+        if integration not in graph:
+            several = len(defined) > 1
+            blocked[integration] = (
+                "its id is not unique" if several else "its manifest is not valid"
+            )
+    return Resolution(order, problems, blocked, graph)
+
+
+def _dependency_problem(
+    integration: str, target: str, wanted: str, by_id: dict[str, list[CatalogEntry]]
+) -> tuple[FieldPath, str] | None:
+    """What is wrong with one dependency, and the field inside the entry that says so."""
+    if target == integration:
+        return (), f"{integration!r} depends on itself"
+    defined = by_id.get(target)
+    if not defined:
+        return (), f"depends on {target!r}, which is not in the catalog"
+    if len(defined) > 1:
+        return (), f"depends on {target!r}, which is defined by {len(defined)} files"
+    entry = defined[0]
+    if not entry.valid:
+        return (), f"depends on {target!r}, whose manifest ({entry.display}) is not valid"
+    if entry.version is None or not _satisfies(entry.version, wanted):
+        message = f"the catalog has {target} {entry.version}, outside the range {wanted!r}"
+        return ("version",), message
+    return None
+
+
+def _satisfies(version: str, wanted: str) -> bool:
+    if wanted == "*":  # a bare id: any version, pre-releases included
+        return True
+    try:
+        return bool(semantic_version.NpmSpec(wanted).match(semantic_version.Version(version)))
+    except ValueError:
+        return False
+
+
+def _dependency_index(entry: CatalogEntry, target: str) -> int:
+    return next(i for i, spec in enumerate(entry.dependencies) if spec.id == target)
+
+
+def _cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
+    """For every id on a cycle, one shortest cycle through it, starting and ending there."""
+    cycles = []
+    for component in _strong_components(graph):
+        members = set(component)
+        if len(members) < 2:
+            continue
+        for member in sorted(members):
+            cycles.append(_shortest_cycle(graph, member, members))
+    return cycles
+
+
+def _shortest_cycle(graph: dict[str, tuple[str, ...]], start: str, members: set[str]) -> list[str]:
+    parent: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for dep in graph[node]:
+            if dep == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return [start, *reversed(path[:-1]), start]
+            if dep in members and dep not in parent:
+                parent[dep] = node
+                queue.append(dep)
+    raise AssertionError(f"{start} is in a strongly connected component but on no cycle")
+
+
+def _strong_components(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
+    """Tarjan's algorithm with an explicit stack (catalog graphs may be deep)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            deps = graph[node]
+            if child < len(deps):
+                work.append((node, child + 1))
+                dep = deps[child]
+                if dep not in index:
+                    work.append((dep, 0))
+                elif dep in on_stack:
+                    low[node] = min(low[node], index[dep])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+    return components
+
+
+def _order(
+    graph: dict[str, tuple[str, ...]], problems: dict[str, list[DependencyProblem]]
+) -> tuple[list[str], dict[str, str]]:
+    """Kahn's algorithm over the sound ids, smallest id first among the ready ones."""
+    blocked = {i: "its dependencies check fails" for i in graph if i in problems}
+    waiting = {i: len(deps) for i, deps in graph.items()}
+    dependents: dict[str, list[str]] = {i: [] for i in graph}
+    for integration, deps in graph.items():
+        for dep in deps:
+            dependents[dep].append(integration)
+    ready = [i for i, count in waiting.items() if count == 0 and i not in blocked]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        integration = heapq.heappop(ready)
+        order.append(integration)
+        for dependent in dependents[integration]:
+            waiting[dependent] -= 1
+            if waiting[dependent] == 0 and dependent not in blocked:
+                heapq.heappush(ready, dependent)
+    placed = set(order)
+    for integration in sorted(graph):
+        if integration not in placed and integration not in blocked:
+            unsound = sorted(d for d in graph[integration] if d not in placed)
+            blocked[integration] = f"depends on {', '.join(map(repr, unsound))}, not seedable"
+    return order, blocked

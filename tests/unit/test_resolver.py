@@ -1,0 +1,147 @@
+"""The dependency resolver: problems, cycles, seeding order and closures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from seeding_suite.catalog import CatalogEntry
+from seeding_suite.model import DependencySpec
+from seeding_suite.resolver import resolve
+
+
+def entry(
+    integration: str, version: str = "1.0.0", deps: tuple[str, ...] = (), *, valid: bool = True
+) -> CatalogEntry:
+    """An entry; a dependency is "id" or "id@range"."""
+    specs = []
+    for dep in deps:
+        name, _, wanted = dep.partition("@")
+        specs.append(DependencySpec.model_validate({"id": name, "version": wanted or "*"}))
+    display = f"manifests/{integration}.yaml"
+    return CatalogEntry(integration, version, tuple(specs), Path(display), display, valid)
+
+
+def messages(entries: list[CatalogEntry], integration: str) -> list[str]:
+    return [p.message for p in resolve(entries).problems.get(integration, [])]
+
+
+def test_it_orders_dependencies_first_with_ties_by_id() -> None:
+    resolution = resolve([entry("zeta"), entry("app", deps=("zeta", "http")), entry("http")])
+    assert resolution.order == ["http", "zeta", "app"]
+    assert resolution.problems == {}
+
+
+def test_a_closure_is_the_transitive_dependencies_in_seed_order_itself_last() -> None:
+    resolution = resolve(
+        [entry("app", deps=("mid",)), entry("mid", deps=("base",)), entry("base"), entry("other")]
+    )
+    assert resolution.closure("app") == ["base", "mid", "app"]
+    assert resolution.closure("base") == ["base"]
+    with pytest.raises(KeyError):
+        resolution.closure("unknown")
+
+
+def test_it_reports_a_missing_dependency_at_its_entry() -> None:
+    [problem] = resolve([entry("app", deps=("http", "gone")), entry("http")]).problems["app"]
+    assert problem.path == ("dependencies", 1)
+    assert problem.message == "depends on 'gone', which is not in the catalog"
+
+
+def test_it_checks_versions_against_npm_ranges() -> None:
+    entries = [entry("app", deps=("http@>=1.2.0 <2.0.0",)), entry("http", "2.1.0")]
+    [problem] = resolve(entries).problems["app"]
+    assert problem.path == ("dependencies", 0, "version")
+    assert "http 2.1.0, outside the range '>=1.2.0 <2.0.0'" in problem.message
+    assert messages([entry("app", deps=("http@^1.2",)), entry("http", "1.9.3")], "app") == []
+
+
+def test_a_bare_id_accepts_any_version_even_a_prerelease() -> None:
+    assert messages([entry("app", deps=("http",)), entry("http", "2.0.0-rc.1")], "app") == []
+
+
+def test_it_reports_dependencies_on_invalid_manifests() -> None:
+    entries = [entry("app", deps=("broken",)), entry("broken", valid=False)]
+    assert messages(entries, "app") == [
+        "depends on 'broken', whose manifest (manifests/broken.yaml) is not valid"
+    ]
+    assert resolve(entries).blocked["broken"] == "its manifest is not valid"
+
+
+def test_it_prints_a_cycle_for_every_member() -> None:
+    entries = [
+        entry("aa", deps=("bb",)),
+        entry("bb", deps=("cc",)),
+        entry("cc", deps=("aa",)),
+        entry("dd", deps=("aa",)),
+    ]
+    resolution = resolve(entries)
+    assert messages(entries, "aa") == ["dependency cycle: aa -> bb -> cc -> aa"]
+    assert messages(entries, "cc") == ["dependency cycle: cc -> aa -> bb -> cc"]
+    assert resolution.order == []
+    assert "dd" in resolution.blocked
+    assert "dd" not in resolution.problems
+
+
+def test_it_reports_a_self_dependency() -> None:
+    [problem] = resolve([entry("me", deps=("me",))]).problems["me"]
+    assert problem.message == "'me' depends on itself"
+
+
+def test_a_duplicated_id_names_every_file_and_blocks_dependents() -> None:
+    twin_a = CatalogEntry("twin", "1.0.0", (), Path("a/twin.yaml"), "a/twin.yaml", True)
+    twin_b = CatalogEntry("twin", "1.0.1", (), Path("b/twin.yml"), "b/twin.yml", True)
+    entries = [twin_a, twin_b, entry("app", deps=("twin",))]
+    assert messages(entries, "twin") == ["id 'twin' is defined by 2 files: a/twin.yaml, b/twin.yml"]
+    assert messages(entries, "app") == ["depends on 'twin', which is defined by 2 files"]
+    assert resolve(entries).order == []
+
+
+def test_problems_propagate_to_dependents_through_the_order_not_the_problems() -> None:
+    entries = [entry("top", deps=("mid",)), entry("mid", deps=("gone",))]
+    resolution = resolve(entries)
+    assert resolution.order == []
+    assert "top" not in resolution.problems
+    assert resolution.blocked["top"] == "depends on 'mid', not seedable"
+
+
+def test_a_long_chain_resolves_without_recursion() -> None:
+    entries = [entry(f"n{i:05d}", deps=(f"n{i + 1:05d}",)) for i in range(5000)] + [entry("n05000")]
+    assert resolve(entries).order[0] == "n05000"
+
+
+@st.composite
+def dags(draw: st.DrawFn) -> list[CatalogEntry]:
+    """Random DAGs: node i may depend only on nodes with a smaller index (names shuffled)."""
+    size = draw(st.integers(1, 25))
+    names = draw(st.permutations([f"m{i:02d}" for i in range(size)]))
+    edges = [
+        tuple(sorted(draw(st.sets(st.sampled_from(names[:i]), max_size=3)))) if i else ()
+        for i in range(size)
+    ]
+    return [entry(name, deps=deps) for name, deps in zip(names, edges, strict=True)]
+
+
+@given(dags())
+def test_the_order_is_a_topological_order_of_any_dag(entries: list[CatalogEntry]) -> None:
+    resolution = resolve(entries)
+    assert sorted(resolution.order) == sorted(e.id for e in entries)
+    position = {name: i for i, name in enumerate(resolution.order)}
+    for e in entries:
+        for spec in e.dependencies:
+            assert position[spec.id] < position[e.id]
+    assert resolve(list(reversed(entries))).order == resolution.order
+
+
+@given(dags())
+def test_every_closure_is_closed_and_ordered(entries: list[CatalogEntry]) -> None:
+    resolution = resolve(entries)
+    deps = {e.id: {s.id for s in e.dependencies} for e in entries}
+    for e in entries:
+        closure = resolution.closure(e.id)
+        assert closure[-1] == e.id
+        assert all(deps[member] <= set(closure) for member in closure)
+        assert closure == [name for name in resolution.order if name in set(closure)]

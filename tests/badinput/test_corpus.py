@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from seeding_suite.catalog import Catalog
-from seeding_suite.checks import check_named
+from seeding_suite.checks import CHECKS, check_named
 from seeding_suite.loading.yaml import LoadLimits
+from seeding_suite.runner import CheckRunner
 
 if TYPE_CHECKING:
-    from seeding_suite.checks.base import Check
     from seeding_suite.findings import Finding
 
 HERE = Path(__file__).parent
@@ -26,22 +26,17 @@ CASES = HERE / "cases"
 EXPECTATIONS: dict[str, list[dict[str, str]]] = json.loads(
     (HERE / "expectations.json").read_text(encoding="utf-8")
 )
-# The checks of this area; idempotency (which requires references) has its own tests.
-CHECKS: tuple[Check, ...] = tuple(
-    check_named(name) for name in ("parse", "schema", "references", "dependencies")
-)
 
 
 def run_checks(catalog: Catalog) -> dict[str, dict[str, list[Finding]]]:
-    """file -> check -> findings, honouring `requires` the way the plugin does."""
+    """file -> check -> findings, for the checks that ran (the runner honours `requires`)."""
+    runner = CheckRunner(catalog, CHECKS)
     results: dict[str, dict[str, list[Finding]]] = {}
     for path in catalog.files():
-        source = catalog.source(path)
-        outcome: dict[str, list[Finding]] = {}
-        for check in CHECKS:
-            if all(name in outcome and not outcome[name] for name in check.requires):
-                outcome[check.name] = check.run(source, catalog)
-        results[source.display] = outcome
+        outcomes = {name: runner.run(name, path) for name in runner.names}
+        results[catalog.display(path)] = {
+            name: list(o.findings) for name, o in outcomes.items() if o.status != "skipped"
+        }
     return results
 
 

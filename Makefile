@@ -34,7 +34,7 @@ typecheck: $(STAMP)
 
 # The outer run does not load the plugin (-p no:seeding_suite), so it never seeds;
 # pytester's inner runs load it from the entry point.
-pytest: $(STAMP)
+pytest: $(STAMP) $(NODE_STAMP)
 	CI=true $(PY) -m pytest -p no:seeding_suite -p no:cacheprovider tests -n 2 -q
 
 vitest: $(NODE_STAMP)

@@ -1,0 +1,44 @@
+"""The vectors are a real check of the fake: break one of its rules and some vector fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fakes.convex.query import IndexRangeBuilder
+from fakes.convex.transaction import Transaction
+from seeding_suite.targets.local import seeding_deployment
+from tests.contract.test_vectors import VECTORS, check_step, rows
+
+
+def vectors_failing() -> list[str]:
+    failing = []
+    for path in VECTORS:
+        vector = json.loads(path.read_text(encoding="utf-8"))
+        fake = seeding_deployment(seed=0)
+        try:
+            for number, step in enumerate(vector["steps"], start=1):
+                check_step(fake, step, f"{path.stem} step {number}")
+            for table, expected in vector["expectTables"].items():
+                assert rows(fake, table) == expected
+        except (AssertionError, pytest.fail.Exception):
+            failing.append(Path(path).stem)
+    return failing
+
+
+def test_the_correct_fake_passes_every_vector() -> None:
+    assert vectors_failing() == []
+
+
+def test_a_fake_that_keeps_writes_of_a_failed_mutation_is_caught(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(Transaction, "rollback", lambda self: None)
+    assert "precondition-failure-rolls-back-whole-batch" in vectors_failing()
+
+
+def test_a_fake_whose_gt_includes_the_bound_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(IndexRangeBuilder, "gt", IndexRangeBuilder.gte)
+    assert "read-state-pages-in-natural-key-order" in vectors_failing()

@@ -3,7 +3,7 @@
 // tests/contract/README.md is the format's documentation.
 import { convexTest } from "convex-test";
 import { makeFunctionReference } from "convex/server";
-import { describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import schema from "./schema";
 import * as seeding from "./seeding";
 import { modules } from "./test.setup";
@@ -13,6 +13,7 @@ type ErrorExpectation = { data: unknown } | { code: string } | { convexError: fa
 type Expectation = { value: unknown } | { error: ErrorExpectation };
 interface Step {
   note?: string;
+  now?: number;
   function: string;
   args: Row;
   expect: Expectation;
@@ -29,7 +30,15 @@ const files = import.meta.glob<Vector>("../tests/contract/vectors/*.json", {
   eager: true,
   import: "default",
 });
-const KEY_FIELD: Record<string, string> = { seedingRuns: "runId", seedingBatches: "batchId" };
+const KEY_FIELDS: Record<string, string[]> = {
+  seedingRuns: ["runId"],
+  seedingBatches: ["batchId"],
+  seedingConflicts: ["runId", "integration"],
+  seedingLedger: ["runId", "seq"],
+  seedingLocks: ["name"],
+};
+/** Every vector starts at this server time; a step's `now` moves it (tests/contract/README.md). */
+const START_MS = 1_767_225_600_000;
 const CONVEX_ERROR = Symbol.for("ConvexError");
 
 /** A vector with a misspelt key must fail loudly, not silently check less. */
@@ -38,7 +47,7 @@ function checkFormat(vector: Vector, stem: string): void {
   expect(vector.name).toBe(stem);
   expect(vector.steps.length).toBeGreaterThan(0);
   for (const step of vector.steps) {
-    const keys = Object.keys(step).filter((key) => key !== "note");
+    const keys = Object.keys(step).filter((key) => key !== "note" && key !== "now");
     expect(keys.sort()).toEqual(["args", "expect", "function"]);
     const expectation = Object.keys(step.expect);
     expect(expectation.length === 1 && ["value", "error"].includes(expectation[0])).toBe(true);
@@ -86,13 +95,26 @@ function checkOutcome(outcome: Outcome, expected: Expectation, where: string): v
 
 async function tableRows(t: ReturnType<typeof convexTest>, table: string): Promise<Row[]> {
   const docs: Row[] = await t.run((ctx) => ctx.db.query(table as "seedingRuns").collect());
-  const key = KEY_FIELD[table] ?? "naturalKey";
+  const keys = KEY_FIELDS[table] ?? ["naturalKey"];
   const rows = docs.map(({ _id, _creationTime, ...fields }) => fields);
-  return rows.sort((a, b) => (String(a[key]) < String(b[key]) ? -1 : 1));
+  const compare = (a: Row, b: Row): number => {
+    for (const key of keys) {
+      const [x, y] = [a[key] as string | number, b[key] as string | number];
+      if (x !== y) {
+        return x < y ? -1 : 1;
+      }
+    }
+    return 0;
+  };
+  return rows.sort(compare);
 }
 
 test("the vector directory holds vectors", () => {
   expect(Object.keys(files).length).toBeGreaterThan(0);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 describe("contract vector", () => {
@@ -101,7 +123,12 @@ describe("contract vector", () => {
     test(stem, async () => {
       checkFormat(vector, stem);
       const t = convexTest({ schema, modules, transactionLimits: true });
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(START_MS);
       for (const [index, step] of vector.steps.entries()) {
+        if (step.now !== undefined) {
+          vi.setSystemTime(step.now);
+        }
         const where = `step ${index} (${step.function})${step.note ? ` ${step.note}` : ""}`;
         checkOutcome(await call(t, step), step.expect, where);
       }

@@ -80,6 +80,45 @@ export const runRecord = v.object({
     documentsWritten: v.number(),
     convexCalls: v.number(),
   }),
+  rollbackOf: v.optional(v.string()),
+  rolledBackBy: v.optional(nullableString),
+  reason: v.optional(nullableString),
+});
+
+/** What identifies a stored document's exact content: its checksum and the run that wrote it. */
+export const stamp = v.object({ checksum: v.string(), runId: v.string() });
+
+/** A document a run changed and what it was before (remote.py, "Ledger"). */
+export const ledgerEntry = v.object({
+  runId: v.string(),
+  batchId: v.string(),
+  seq: v.number(),
+  table: v.string(),
+  naturalKey: v.string(),
+  integration: v.string(),
+  before: nullableString,
+  after: v.union(stamp, v.null()),
+});
+
+/** A lease: one holder per name until `expiresAt` (server time, ms). */
+export const lease = v.object({
+  name: v.string(),
+  holder: v.string(),
+  runId: v.string(),
+  acquiredAt: v.number(),
+  expiresAt: v.number(),
+});
+
+/** A version conflict a run met (issue 5): what the target held and what the run brought. */
+export const conflict = v.object({
+  runId: v.string(),
+  integration: v.string(),
+  type: v.union(v.literal("downgrade"), v.literal("same_version_changed")),
+  currentVersion: v.string(),
+  newVersion: v.string(),
+  currentChecksum: v.string(),
+  newChecksum: v.string(),
+  resolution: v.union(v.literal("blocked"), v.literal("allow_downgrade"), v.literal("force")),
 });
 
 /** All fields of a seeded table's documents. */
@@ -113,4 +152,7 @@ export default defineSchema({
     runId: v.string(),
     outcomes: v.array(outcome),
   }).index("by_batch_id", ["batchId"]),
+  seedingConflicts: defineTable(conflict).index("by_integration", ["integration"]),
+  seedingLedger: defineTable(ledgerEntry).index("by_run_seq", ["runId", "seq"]),
+  seedingLocks: defineTable(lease).index("by_name", ["name"]),
 });

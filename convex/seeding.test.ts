@@ -35,16 +35,16 @@ function setup(transactionLimits: true | Record<string, number>) {
 const MIB = 1 << 20;
 
 describe("applyBatch under Convex's transaction limits", () => {
-  test("it costs one index range per op plus one for the replay check", async () => {
-    const { apply, count } = setup({ databaseQueries: 11 });
+  test("it costs one index range per op plus the replay check and the ledger's last entry", async () => {
+    const { apply, count } = setup({ databaseQueries: 12 });
     await expect(apply("fits", creates(10))).resolves.toMatchObject({ replayed: false });
     await expect(apply("too-many", creates(11, "n"))).rejects.toThrow(/index ranges/);
     expect(await count("manifests")).toBe(10);
     expect(await count("seedingBatches")).toBe(1);
   });
 
-  test("it writes one document per changed op plus the batch record", async () => {
-    const { apply, count } = setup({ documentsWritten: 10 });
+  test("it writes two documents per changed op (document and ledger row) plus the batch record", async () => {
+    const { apply, count } = setup({ documentsWritten: 19 });
     await expect(apply("fits", creates(9))).resolves.toMatchObject({ replayed: false });
     await expect(apply("too-many", creates(10, "n"))).rejects.toThrow(/too many documents/);
     expect(await count("manifests")).toBe(9);

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 from seeding_suite.loading.source import ManifestSource
 from seeding_suite.resolver import Resolution, resolve
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from seeding_suite.environments import EnvironmentPolicy
     from seeding_suite.loading.yaml import LoadLimits
     from seeding_suite.model import DependencySpec
 
@@ -39,6 +41,8 @@ class CatalogEntry:
     path: Path
     display: str
     valid: bool
+    channel: str = "stable"
+    environments: tuple[str, ...] | None = None
 
 
 class Catalog:
@@ -51,15 +55,18 @@ class Catalog:
         *,
         limits: LoadLimits | None = None,
         cache_size: int = SOURCE_CACHE,
+        policy: EnvironmentPolicy | None = None,
     ) -> None:
         self.roots = tuple(dict.fromkeys(root.resolve() for root in roots))
         self.rootdir = rootdir.resolve()
         self.limits = limits
+        self.policy = policy
         self._cache_size = cache_size
         self._sources: OrderedDict[Path, ManifestSource] = OrderedDict()
         self._files: list[Path] | None = None
         self._entries: dict[Path, CatalogEntry] | None = None
         self._resolution: Resolution | None = None
+        self._by_id: dict[str, CatalogEntry] | None = None
 
     def files(self) -> list[Path]:
         """Every *.yaml and *.yml under the roots (not in hidden directories), sorted, once."""
@@ -111,6 +118,31 @@ class Catalog:
             self._entries = {path: self._summarize(path) for path in self.files()}
         return self._entries
 
+    def by_id(self) -> dict[str, CatalogEntry]:
+        """Valid entries by integration id (the first file wins a duplicate; that is a finding)."""
+        if self._by_id is None:
+            self._by_id = {}
+            for entry in self.entries():
+                if entry.valid:
+                    self._by_id.setdefault(entry.id, entry)
+        return self._by_id
+
+    def excluded(self, entry: CatalogEntry) -> str | None:
+        """Why the selected environment does not admit this manifest (None: it does)."""
+        if self.policy is None:
+            return None
+        return self.policy.rejects(entry.id, entry.channel, entry.environments)
+
+    def desired(self) -> list[DesiredIntegration]:
+        """What the environment should hold: valid, admitted manifests, in seeding order."""
+        by_id = self.by_id()
+        admitted = [
+            desired_integration(self.source(by_id[i].path).manifest, self.policy)
+            for i in self.resolution().order
+            if i in by_id and self.excluded(by_id[i]) is None
+        ]
+        return admitted
+
     def resolution(self) -> Resolution:
         """The dependency resolution of the whole catalog, computed once."""
         if self._resolution is None:
@@ -130,6 +162,10 @@ class Catalog:
                 path,
                 source.display,
                 valid=True,
+                channel=manifest.channel,
+                environments=None
+                if manifest.environments is None
+                else tuple(manifest.environments),
             )
         data = source.parsed().data
         fields = data if isinstance(data, dict) else {}

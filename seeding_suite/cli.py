@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from seeding_suite.cli_runs import add_run_commands
 from seeding_suite.errors import SeedingSuiteError
 from seeding_suite.settings import target_settings
 
@@ -29,9 +30,9 @@ def _target_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print (or write) the JSON Schema of the manifest format."""
-    from seeding_suite.schema_export import manifest_json_schema
+    from seeding_suite.schema_export import manifest_json_schema_text
 
-    text = json.dumps(manifest_json_schema(), indent=2, sort_keys=True) + "\n"
+    text = manifest_json_schema_text()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
@@ -45,7 +46,7 @@ def cmd_state(args: argparse.Namespace) -> int:
     from seeding_suite.targets.open import open_target
 
     settings = target_settings(url=args.convex_url, db=args.db, rootdir=Path.cwd())
-    target = open_target(settings)
+    target = open_target(settings, read_only=True)
     try:
         states = integration_states(target)
     finally:
@@ -60,6 +61,45 @@ def cmd_state(args: argparse.Namespace) -> int:
         )
     print(f"{len(states)} integration(s)")
     return 0
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    """Compare a target with the catalog (or with another target); exit 1 on any drift."""
+    from seeding_suite.catalog import Catalog
+    from seeding_suite.engine import drift
+    from seeding_suite.engine.seeder import Seeder
+    from seeding_suite.environments import load_policies, select_policy
+    from seeding_suite.settings import environment_name, manifest_roots
+    from seeding_suite.targets.open import open_target
+
+    root = Path.cwd()
+    policy = select_policy(environment_name(args.seed_env), load_policies(root))
+    catalog = Catalog(manifest_roots(root, args.manifest_root or ()), root, policy=policy)
+    desired = catalog.desired()
+    first = target_settings(url=args.convex_url, db=args.db, rootdir=root)
+    states = []
+    for settings in [first] + (
+        []
+        if not (args.against_url or args.against_db)
+        else [target_settings(url=args.against_url, db=args.against_db, rootdir=root)]
+    ):
+        target = open_target(settings, read_only=True)
+        try:
+            states.append((settings.description, Seeder(target).read_state(verify=True)))
+        finally:
+            target.close()
+    if len(states) == 1:
+        found = drift.against_desired(desired, states[0][1], states[0][0])
+    else:
+        names = (states[0][0], states[1][0])
+        found = drift.between(states[0][1], states[1][1], [d.id for d in desired], names)
+    if args.json:
+        sys.stdout.write(json.dumps([vars(d) for d in found], indent=2) + "\n")
+    else:
+        for difference in found:
+            print(difference.render())
+        print(f"{len(found)} difference(s) in {policy.name}: " + " vs ".join(n for n, _ in states))
+    return 1 if found else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -95,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     _target_options(state)
     state.add_argument("--json", action="store_true", help="machine-readable output")
     state.set_defaults(run=cmd_state)
+    drift_cmd = sub.add_parser("drift", help=cmd_drift.__doc__)
+    _target_options(drift_cmd)
+    drift_cmd.add_argument("--against-url", metavar="URL", help="compare with this deployment")
+    drift_cmd.add_argument("--against-db", metavar="PATH", help="compare with this embedded store")
+    drift_cmd.add_argument("--seed-env", metavar="NAME", help="environment (or SEEDING_ENV)")
+    drift_cmd.add_argument("--manifest-root", action="append", metavar="PATH", help="manifest root")
+    drift_cmd.add_argument("--json", action="store_true", help="machine-readable output")
+    drift_cmd.set_defaults(run=cmd_drift)
+    add_run_commands(sub, _target_options)
     serve_cmd = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve_cmd.add_argument("--port", type=int, default=0, help="port (default: any free port)")
     serve_cmd.add_argument(

@@ -24,6 +24,7 @@ SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,62}$"
 SUB_ID_PATTERN = r"^[a-z][a-z0-9._-]{0,62}$"
 ENVIRONMENT_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 FIELD_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
+FLAG_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
 
 # What each pattern means, in the words an error message should use.
 PATTERN_MEANINGS = {
@@ -33,6 +34,7 @@ PATTERN_MEANINGS = {
     ENVIRONMENT_PATTERN: "an environment name: a lowercase letter, then up to 62 lowercase "
     "letters, digits, '_' or '-'",
     FIELD_NAME_PATTERN: "an identifier: a letter or '_', then up to 63 letters, digits or '_'",
+    FLAG_PATTERN: "a flag name: a letter, then up to 63 letters, digits, '_', '.' or '-'",
 }
 
 
@@ -160,6 +162,11 @@ class Action(_Model):
     connection: str | None = Field(default=None, description="The id of one of `connections`")
     input_schema: JsonSchemaValue | None = None
     output_schema: JsonSchemaValue | None = None
+    flag: str | None = Field(
+        default=None,
+        pattern=FLAG_PATTERN,
+        description="A feature flag: seeded only in environments where the flag is on",
+    )
 
 
 class Trigger(_Model):
@@ -171,6 +178,11 @@ class Trigger(_Model):
     kind: Literal["webhook", "polling"]
     connection: str | None = Field(default=None, description="The id of one of `connections`")
     output_schema: JsonSchemaValue | None = None
+    flag: str | None = Field(
+        default=None,
+        pattern=FLAG_PATTERN,
+        description="A feature flag: seeded only in environments where the flag is on",
+    )
 
 
 class Manifest(_Model):

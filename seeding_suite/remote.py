@@ -33,27 +33,96 @@ Functions (all internal; called with the admin key)
     `includeFields` the whole user document (no `_id`/`_creationTime`) is in `fields`.
 
 `seeding:applyBatch` (mutation, atomic)
-    args   {runId, batchId, ops: [Op]}
+    args   {runId, batchId, ops: [Op], lock?: {name, holder}}
     result {outcomes: [Outcome], replayed: boolean}
     Op = {kind: "upsert", table, naturalKey, expected: string | null, force: boolean, doc}
        | {kind: "delete", table, naturalKey, expected: string | null}
+       | {kind: "restore", table, naturalKey, expected: Stamp | null, force: boolean,
+          doc: FullDoc | null}
+    With `lock`, the batch is refused with LOCK_NOT_HELD unless `holder` holds the lease
+    `name` and it has not expired (server time); this is checked first, before the replay.
     For each op, in order, with `current` = the stored checksum or null when absent:
       upsert: current == doc.checksum and not force -> "unchanged" (no write)
               current != expected                   -> PRECONDITION_FAILED (whole batch rolls back)
               absent -> insert "created"; present -> replace "updated"
       delete: absent -> "unchanged"; current != expected -> PRECONDITION_FAILED;
               else delete "deleted"
-    `doc` holds the common fields except `runId` (set from args) and the payload fields.
+      restore (rollback: put back exactly what a ledger entry says was there, runId included),
+              with Stamp = {checksum, runId} of the stored document, or null when absent:
+              stamp(current) == stamp(doc)           -> "unchanged" (no write)
+              stamp(current) != expected, not force  -> PRECONDITION_FAILED
+              doc null -> delete "deleted"; absent -> insert "created"; else replace "updated"
+    `doc` of an upsert holds the common fields except `runId` (set from args) and the payload
+    fields; `doc` of a restore is the whole user document, `runId` included, stored as is.
     If `batchId` was applied before, nothing is written and the stored outcomes are
     returned with `replayed: true`.
+    Every op that writes (outcome other than "unchanged") also inserts, in the same
+    transaction, one `seedingLedger` row (see Ledger), so the ledger never disagrees with
+    the data.
     Errors are ConvexError data: {code: "PRECONDITION_FAILED", table, naturalKey, expected,
-    actual} or {code: "INVALID_OP", message}.
+    actual} (checksums, or Stamps for a restore), {code: "LOCK_NOT_HELD", name, holder,
+    expiresAt} (the lease's current holder and expiry, or nulls) or {code: "INVALID_OP",
+    message}.
 
 `seeding:recordRun` (mutation)
     args {run: RunRecord}; upserts by `runId`; result null.
 
 `seeding:getRun` (query)      args {runId}  -> RunRecord | null
 `seeding:listRuns` (query)    args {limit}  -> [RunRecord], newest `startedAt` first
+    RunRecord's optional fields (issue 6): `rollbackOf` (this run undid that run),
+    `rolledBackBy` (this run's writes were undone by that run; null again once that rollback
+    is itself undone), `reason` (why the run failed or was rolled back).
+
+Ledger (issue 6)
+----------------
+`seedingLedger` (`by_run_seq` ["runId", "seq"]) holds, per document a run changed, what was
+there before: {runId, batchId, seq, table, naturalKey, integration, before, after}.
+`seq` counts the run's entries from 0 in write order; `before` is the canonical JSON (sorted
+keys, no spaces) of the whole user document before the write (`runId` included), or null when
+it did not exist; `after` is the Stamp the write left, or null for a deletion. A rollback
+replays a run's entries newest first as `restore` ops (expected = after, doc = before).
+Limit: a ledger row carries a whole pre-image, so a document within a few hundred bytes of
+Convex's 1 MiB document limit cannot be replaced or deleted by applyBatch (its batch fails
+with Convex's size error and nothing is written). A batch also writes its pre-images: keep a
+batch's documents plus the documents they replace under Convex's 16 MiB written per
+transaction.
+
+`seeding:readLedger` (query)
+    args   {runId, after: number | null, limit}   result {entries: [LedgerEntry], next}
+    The run's entries by ascending `seq`, strictly after `after`, at most `limit` (1..1000);
+    `next` is the last seq returned when the page is full, else null.
+
+Lease (issue 6)
+---------------
+`seedingLocks` (`by_name` ["name"]) holds at most one lease per name: {name, holder, runId,
+acquiredAt, expiresAt} (ms since the epoch, server clock). A lease is held while
+now < expiresAt; an expired lease is free to take: a crashed holder never blocks for longer
+than its ttl. `ttlMs` is an integer in 1..86,400,000 (else INVALID_OP).
+
+`seeding:acquireLock` (mutation)  args {name, holder, runId, ttlMs} -> LockState
+    Free or expired: the caller takes it (acquiredAt = now). Held by `holder`: extended
+    (acquiredAt kept, runId updated). Else nothing changes: `acquired` false and the fields
+    name the current holder.
+`seeding:renewLock` (mutation)    args {name, holder, ttlMs} -> LockState
+    Extends the lease when `holder` still has the row (expired or not: nobody else took it);
+    else `acquired` false and the current holder (or nulls when there is no lease).
+`seeding:releaseLock` (mutation)  args {name, holder} -> {released: boolean}
+    Deletes the lease when `holder` has it; releasing someone else's lease does nothing.
+`seeding:getLock` (query)         args {name} -> the lease row | null
+LockState = {acquired, name, holder, runId, acquiredAt, expiresAt} (nullable but `acquired`
+and `name` when there is no row).
+
+Version conflicts (issue 5)
+---------------------------
+`seedingConflicts` holds one row per version conflict a run met (`by_integration`
+["integration"]): {runId, integration, type: "downgrade" | "same_version_changed",
+currentVersion, newVersion, currentChecksum, newChecksum,
+resolution: "blocked" | "allow_downgrade" | "force"}.
+
+`seeding:recordConflicts` (mutation)  args {conflicts: [Conflict]} -> null; inserts every row.
+`seeding:listConflicts` (query)       args {integration: string | null, limit} -> [Conflict]
+    Rows (no `_id`/`_creationTime`) newest first (insertion order, descending), only those of
+    `integration` when it is not null; `limit` is an integer in 1..1000 (else INVALID_OP).
 """
 
 from __future__ import annotations
@@ -65,6 +134,13 @@ APPLY_BATCH = "seeding:applyBatch"
 RECORD_RUN = "seeding:recordRun"
 GET_RUN = "seeding:getRun"
 LIST_RUNS = "seeding:listRuns"
+RECORD_CONFLICTS = "seeding:recordConflicts"
+LIST_CONFLICTS = "seeding:listConflicts"
+READ_LEDGER = "seeding:readLedger"
+ACQUIRE_LOCK = "seeding:acquireLock"
+RENEW_LOCK = "seeding:renewLock"
+RELEASE_LOCK = "seeding:releaseLock"
+GET_LOCK = "seeding:getLock"
 
 FUNCTIONS: dict[str, Literal["query", "mutation"]] = {
     READ_STATE: "query",
@@ -72,6 +148,13 @@ FUNCTIONS: dict[str, Literal["query", "mutation"]] = {
     RECORD_RUN: "mutation",
     GET_RUN: "query",
     LIST_RUNS: "query",
+    RECORD_CONFLICTS: "mutation",
+    LIST_CONFLICTS: "query",
+    READ_LEDGER: "query",
+    ACQUIRE_LOCK: "mutation",
+    RENEW_LOCK: "mutation",
+    RELEASE_LOCK: "mutation",
+    GET_LOCK: "query",
 }
 
 COMMON_FIELDS = ("naturalKey", "integration", "checksum", "runId")
@@ -103,10 +186,15 @@ SEEDED_TABLES: dict[str, tuple[str, ...]] = {
 }
 RUNS_TABLE = "seedingRuns"
 BATCHES_TABLE = "seedingBatches"
+CONFLICTS_TABLE = "seedingConflicts"
+LEDGER_TABLE = "seedingLedger"
+LOCKS_TABLE = "seedingLocks"
 
 MAX_READ_LIMIT = 1000
 PRECONDITION_FAILED = "PRECONDITION_FAILED"
 INVALID_OP = "INVALID_OP"
+LOCK_NOT_HELD = "LOCK_NOT_HELD"
+MAX_TTL_MS = 86_400_000
 
 Outcome = Literal["created", "updated", "deleted", "unchanged"]
 
@@ -140,7 +228,28 @@ class DeleteOp(TypedDict):
     expected: str | None
 
 
-Op = UpsertOp | DeleteOp
+class Stamp(TypedDict):
+    """What identifies a stored document's exact content: its checksum and the run that wrote it."""
+
+    checksum: str
+    runId: str
+
+
+class RestoreOp(TypedDict):
+    kind: Literal["restore"]
+    table: str
+    naturalKey: str
+    expected: Stamp | None
+    force: bool
+    doc: dict[str, object] | None
+
+
+Op = UpsertOp | DeleteOp | RestoreOp
+
+
+class LockRef(TypedDict):
+    name: str
+    holder: str
 
 
 class ApplyBatchResult(TypedDict):
@@ -171,3 +280,44 @@ class RunRecord(TypedDict):
     catalogChecksum: str
     gitCommit: str | None
     counts: RunCounts
+    rollbackOf: NotRequired[str]
+    rolledBackBy: NotRequired[str | None]
+    reason: NotRequired[str | None]
+
+
+class LedgerEntry(TypedDict):
+    runId: str
+    batchId: str
+    seq: float
+    table: str
+    naturalKey: str
+    integration: str
+    before: str | None
+    after: Stamp | None
+
+
+class ReadLedgerResult(TypedDict):
+    entries: list[LedgerEntry]
+    next: float | None
+
+
+class LockState(TypedDict):
+    acquired: bool
+    name: str
+    holder: str | None
+    runId: str | None
+    acquiredAt: float | None
+    expiresAt: float | None
+
+
+class Conflict(TypedDict):
+    """A version conflict met by a run (issue 5): what the target held and what the run brought."""
+
+    runId: str
+    integration: str
+    type: Literal["downgrade", "same_version_changed"]
+    currentVersion: str
+    newVersion: str
+    currentChecksum: str
+    newChecksum: str
+    resolution: Literal["blocked", "allow_downgrade", "force"]

@@ -73,7 +73,7 @@ class CheckRunner:
         if cached is not None:
             self._desired.move_to_end(path)
             return cached
-        desired = desired_integration(self.catalog.source(path).manifest)
+        desired = desired_integration(self.catalog.source(path).manifest, self.catalog.policy)
         self._desired[path] = desired
         if len(self._desired) > DESIRED_CACHE:
             self._desired.popitem(last=False)

@@ -82,6 +82,18 @@ def manifest_roots(rootdir: Path, override: Sequence[str] = ()) -> list[Path]:
     return [(rootdir / name).resolve() for name in names]
 
 
+def environment_name(option: str | None, env: Mapping[str, str] | None = None) -> str:
+    """The environment to seed: --seed-env, else SEEDING_ENV, else development."""
+    env = os.environ if env is None else env
+    return option or env.get("SEEDING_ENV") or "development"
+
+
+def production_confirmed(option: bool, env: Mapping[str, str] | None = None) -> bool:
+    """--confirm-production, or SEEDING_CONFIRM_PRODUCTION=1."""
+    env = os.environ if env is None else env
+    return option or env.get("SEEDING_CONFIRM_PRODUCTION", "") in ("1", "true", "yes")
+
+
 def new_run_id(now: datetime | None = None) -> str:
     """Time-sortable and unique: `20261126T142501Z-3f9c2a1b`."""
     now = now or datetime.now(UTC)

@@ -27,9 +27,20 @@ class DependenciesCheck:
     description: str = "dependencies exist, versions satisfy ranges, no cycles"
 
     def run(self, source: ManifestSource, catalog: Catalog) -> list[Finding]:
-        integration = source.manifest.id
-        problems = catalog.resolution().problems.get(integration, [])
-        return [
+        manifest = source.manifest
+        problems = catalog.resolution().problems.get(manifest.id, [])
+        findings = [
             Finding(NAME, source.display, p.message, p.path, *source.locate(p.path))
             for p in problems
         ]
+        own = catalog.entry(source.path)
+        if own is None or catalog.excluded(own) is not None:
+            return findings  # not seeded in this environment: its dependencies do not matter
+        for index, dependency in enumerate(manifest.dependencies):
+            entry = catalog.by_id().get(dependency.id)
+            reason = None if entry is None else catalog.excluded(entry)
+            if reason is not None:
+                path = ("dependencies", index)
+                message = f"dependency {dependency.id} is filtered out: {reason}"
+                findings.append(Finding(NAME, source.display, message, path, *source.locate(path)))
+        return findings

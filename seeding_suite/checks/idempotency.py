@@ -127,7 +127,7 @@ class IdempotencyCheck:
 
 def _closure(manifest: Manifest, catalog: Catalog) -> list[DesiredIntegration]:
     """The manifest and its valid dependencies, dependencies first."""
-    by_id = {entry.id: entry for entry in catalog.entries() if entry.valid}
+    by_id = catalog.by_id()
     try:
         ids = catalog.resolution().closure(manifest.id)
     except KeyError:
@@ -135,9 +135,10 @@ def _closure(manifest: Manifest, catalog: Catalog) -> list[DesiredIntegration]:
     closure = []
     for integration in ids:
         if integration == manifest.id:
-            closure.append(desired_integration(manifest))
+            closure.append(desired_integration(manifest, catalog.policy))
         elif integration in by_id:
-            closure.append(desired_integration(catalog.source(by_id[integration].path).manifest))
+            dependency = catalog.source(by_id[integration].path).manifest
+            closure.append(desired_integration(dependency, catalog.policy))
     return closure
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from seeding_suite.engine.checksum import canonical_json, checksum, combine
 
 if TYPE_CHECKING:
+    from seeding_suite.environments import EnvironmentPolicy
     from seeding_suite.model import Manifest
 
 
@@ -50,14 +51,30 @@ def _schema_json(schema: object) -> str | None:
     return None if schema is None else canonical_json(schema)
 
 
+def doc_checksum(table: str, key: str, integration: str, payload: dict[str, object]) -> str:
+    """The checksum of one document; also recomputed from a target's rows to find hand edits."""
+    return checksum({"table": table, "naturalKey": key, "integration": integration, **payload})
+
+
 def _doc(table: str, key: str, integration: str, payload: dict[str, object]) -> DesiredDoc:
-    digest = checksum({"table": table, "naturalKey": key, "integration": integration, **payload})
-    return DesiredDoc(table, key, integration, payload, digest)
+    return DesiredDoc(
+        table, key, integration, payload, doc_checksum(table, key, integration, payload)
+    )
 
 
-def desired_integration(manifest: Manifest) -> DesiredIntegration:
-    """The documents of one manifest, in a stable order (integration node first)."""
+def desired_integration(
+    manifest: Manifest, policy: EnvironmentPolicy | None = None
+) -> DesiredIntegration:
+    """The documents of one manifest, in a stable order (integration node first).
+
+    With an environment policy, actions and triggers behind a feature flag that is off in that
+    environment are left out.
+    """
     mid = manifest.id
+
+    def wanted(flag: str | None) -> bool:
+        return flag is None or policy is None or policy.flag_on(flag)
+
     docs = [
         _doc(
             "integrations",
@@ -92,7 +109,7 @@ def desired_integration(manifest: Manifest) -> DesiredIntegration:
             "fields": [{"name": f.name, "label": f.label, "secret": f.secret} for f in conn.fields],
         }
         docs.append(_doc("connections", f"{mid}/{conn.id}", mid, payload))
-    for action in manifest.actions:
+    for action in (a for a in manifest.actions if wanted(a.flag)):
         payload = {
             "key": action.id,
             "name": action.name,
@@ -102,7 +119,7 @@ def desired_integration(manifest: Manifest) -> DesiredIntegration:
             "outputSchemaJson": _schema_json(action.output_schema),
         }
         docs.append(_doc("actions", f"{mid}/{action.id}", mid, payload))
-    for trigger in manifest.triggers:
+    for trigger in (t for t in manifest.triggers if wanted(t.flag)):
         payload = {
             "key": trigger.id,
             "name": trigger.name,

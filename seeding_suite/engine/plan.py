@@ -77,10 +77,13 @@ def plan_integration(
     for doc in desired.docs:
         stored = state.get(doc.table, doc.natural_key)
         current = None if stored is None else stored.checksum
-        if current == doc.checksum and not reseed:
+        drifted = stored is not None and stored.drifted
+        if current == doc.checksum and not reseed and not drifted:
             plan.counts.unchanged += 1
             continue
-        plan.ops.append(_upsert(doc.table, doc.natural_key, current, reseed, doc.document()))
+        # A row edited by hand keeps its old checksum: only `force` rewrites it.
+        force = reseed or drifted
+        plan.ops.append(_upsert(doc.table, doc.natural_key, current, force, doc.document()))
         if stored is None:
             plan.counts.created += 1
         else:

@@ -8,7 +8,7 @@ the state an uninterrupted run would have left, and a retried batch is never app
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -20,13 +20,14 @@ from seeding_suite.engine.batching import (
     check_fits,
     make_batches,
 )
+from seeding_suite.engine.conflicts import Conflict, find_conflicts
+from seeding_suite.engine.desired import DesiredIntegration, doc_checksum
 from seeding_suite.engine.gating import gate
 from seeding_suite.engine.plan import DocCounts, IntegrationPlan, plan_all
 from seeding_suite.engine.state import StoredDoc, TargetState
 from seeding_suite.errors import ConvexError, ConvexFunctionError
 
 if TYPE_CHECKING:
-    from seeding_suite.engine.desired import DesiredIntegration
     from seeding_suite.targets.base import ConvexTarget
 
 Result = Literal["created", "updated", "unchanged", "reseeded", "deleted", "skipped", "failed"]
@@ -76,6 +77,29 @@ class SeedReport:
         return {n: sum(1 for r in self.results.values() if r.action == n) for n in names}
 
 
+@dataclass(frozen=True)
+class SeedOptions:
+    """How a run treats what it finds: reseeding, pruning, drift and version conflicts."""
+
+    reseed: frozenset[str] = frozenset()
+    prune: bool = False  # delete integrations the target holds that are not in `keep`
+    keep: frozenset[str] = frozenset()  # what the catalog has for this environment
+    verify: bool = False  # read whole rows and rewrite rows edited by hand (strategy full)
+    allow_downgrade: bool = False
+    force: bool = False
+
+
+@dataclass
+class Prepared:
+    """A run decided but not applied: the state it read, its plans and pre-filled results."""
+
+    state: TargetState
+    plans: list[IntegrationPlan]
+    report: SeedReport
+    conflicts: list[Conflict]
+    deps: dict[str, set[str]]
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -102,54 +126,73 @@ class Seeder:
         self.calls += 1
         return self.target.mutation(path, args)
 
-    def read_state(self) -> TargetState:
-        """Every seeded document's key and checksum, and each integration's version."""
+    def _pages(self, table: str, *, include_fields: bool) -> Iterator[remote.StateDoc]:
+        after: str | None = None
+        while True:
+            args = {"table": table, "after": after, "limit": PAGE, "includeFields": include_fields}
+            page = cast("remote.ReadStateResult", self._query(remote.READ_STATE, args))
+            yield from page["docs"]
+            after = page["next"]
+            if after is None:
+                return
+
+    def read_state(self, *, verify: bool = False) -> TargetState:
+        """Every seeded document's key and checksum, and each integration's version.
+
+        With `verify`, whole rows are read and each checksum is recomputed from the row: a row
+        edited by hand in the target is marked `drifted` and keeps its payload.
+        """
         state = TargetState()
         for table in remote.SEEDED_TABLES:
-            after: str | None = None
-            while True:
-                page = cast(
-                    "remote.ReadStateResult",
-                    self._query(
-                        remote.READ_STATE,
-                        {
-                            "table": table,
-                            "after": after,
-                            "limit": PAGE,
-                            "includeFields": table == "integrations",
-                        },
-                    ),
+            for doc in self._pages(table, include_fields=verify or table == "integrations"):
+                fields = doc.get("fields") or {}
+                version = fields.get("version") if table == "integrations" else None
+                payload = None
+                drifted = False
+                if verify:
+                    payload = {k: v for k, v in fields.items() if k not in remote.COMMON_FIELDS}
+                    recomputed = doc_checksum(table, doc["naturalKey"], doc["integration"], payload)
+                    drifted = recomputed != doc["checksum"]
+                stored = StoredDoc(
+                    table,
+                    doc["naturalKey"],
+                    doc["integration"],
+                    doc["checksum"],
+                    doc["runId"],
+                    drifted,
+                    payload,
                 )
-                for doc in page["docs"]:
-                    fields = doc.get("fields") or {}
-                    version = fields.get("version") if table == "integrations" else None
-                    stored = StoredDoc(
-                        table, doc["naturalKey"], doc["integration"], doc["checksum"], doc["runId"]
-                    )
-                    state.add(stored, version if isinstance(version, str) else None)
-                after = page["next"]
-                if after is None:
-                    break
+                state.add(stored, version if isinstance(version, str) else None)
         return state
 
-    def seed(
-        self,
-        candidates: Sequence[DesiredIntegration],
-        run: RunInfo,
-        *,
-        reseed: frozenset[str] = frozenset(),
-        prune: frozenset[str] = frozenset(),
-    ) -> SeedReport:
-        """Seed `candidates` (dependency order, all checks passed) and record the run."""
-        started = time.time()
+    def prepare(
+        self, candidates: Sequence[DesiredIntegration], run: RunInfo, options: SeedOptions
+    ) -> Prepared:
+        """Read the target and decide everything; writes nothing (this is also `--plan`)."""
         report = SeedReport(run.run_id)
-        self._record(run, report, "running", started, None)
-        state = self.read_state()
-        gated = gate(candidates, state)
+        state = self.read_state(verify=options.verify)
+        conflicts = find_conflicts(
+            candidates, state, allow_downgrade=options.allow_downgrade, force=options.force
+        )
+        unblocked = []
+        for candidate in candidates:
+            conflict = conflicts.get(candidate.id)
+            if conflict is not None and conflict.blocked:
+                report.results[candidate.id] = IntegrationResult(
+                    candidate.id,
+                    "failed",
+                    message=conflict.message(),
+                    version=candidate.version,
+                    checksum=candidate.checksum,
+                )
+            else:
+                unblocked.append(candidate)
+        gated = gate(unblocked, state)
         for skipped_id, reason in gated.skipped.items():
             report.results[skipped_id] = IntegrationResult(skipped_id, "skipped", message=reason)
         checksums = {d.id: d.checksum for d in gated.allowed}
-        plans = plan_all(gated.allowed, state, reseed=reseed, prune=prune)
+        pruned = state.integrations() - options.keep - set(checksums) if options.prune else set()
+        plans = plan_all(gated.allowed, state, reseed=options.reseed, prune=pruned)
         fitting: list[IntegrationPlan] = []
         for plan in plans:
             result = IntegrationResult(
@@ -167,12 +210,34 @@ class Seeder:
                 continue
             fitting.append(plan)
         deps = {d.id: {dep for dep, _ in d.dependencies} for d in gated.allowed}
-        batches = make_batches(fitting, self.limits)
+        return Prepared(state, fitting, report, list(conflicts.values()), deps)
+
+    def apply(self, prepared: Prepared, run: RunInfo) -> SeedReport:
+        """Write the prepared plans in batches; results take the target's own outcomes."""
+        report = prepared.report
+        batches = make_batches(prepared.plans, self.limits)
         for number, batch in enumerate(batches, start=1):
-            self._apply(run, number, batch, report, deps)
+            self._apply(run, number, batch, report, prepared.deps)
             if self.progress is not None:
                 self.progress(number, len(batches))
         report.batches = len(batches)
+        return report
+
+    def seed(
+        self,
+        candidates: Sequence[DesiredIntegration],
+        run: RunInfo,
+        options: SeedOptions | None = None,
+    ) -> SeedReport:
+        """Seed `candidates` (dependency order, all checks passed) and record the run."""
+        options = options or SeedOptions()
+        started = time.time()
+        self._record(run, SeedReport(run.run_id), "running", started, None)
+        prepared = self.prepare(candidates, run, options)
+        if prepared.conflicts:
+            rows = [c.record(run.run_id) for c in prepared.conflicts]
+            self._mutation(remote.RECORD_CONFLICTS, {"conflicts": rows})
+        report = self.apply(prepared, run)
         report.seconds = time.time() - started
         failed = any(r.action == "failed" for r in report.results.values())
         self._record(run, report, "failed" if failed else "succeeded", started, time.time())

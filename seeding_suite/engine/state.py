@@ -15,6 +15,8 @@ class StoredDoc:
     integration: str
     checksum: str
     run_id: str
+    drifted: bool = False  # its content no longer matches its checksum (edited by hand)
+    payload: dict[str, object] | None = None  # read only when asked (plans, drift)
 
 
 @dataclass

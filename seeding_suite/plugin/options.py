@@ -69,6 +69,42 @@ def add_options(parser: pytest.Parser) -> None:
         help="Environment to seed (development, staging, production; or SEEDING_ENV)",
     )
     group.addoption(
+        "--confirm-production",
+        action="store_true",
+        help="Allow seeding an environment whose policy needs confirmation (production; or "
+        "SEEDING_CONFIRM_PRODUCTION=1)",
+    )
+    group.addoption(
+        "--allow-downgrade",
+        action="store_true",
+        help="Resolve downgrade conflicts by seeding the lower version",
+    )
+    group.addoption(
+        "--force",
+        action="store_true",
+        help="Resolve every version conflict by overwriting (also same-version changes)",
+    )
+    group.addoption(
+        "--plan",
+        action="store_true",
+        help="Compute the seed stage and print its plan; write nothing",
+    )
+    group.addoption(
+        "--plan-json", default=None, metavar="FILE", help="With --plan: also write the plan as JSON"
+    )
+    group.addoption(
+        "--apply-plan",
+        default=None,
+        metavar="FILE",
+        help="Seed only if the plan computed now is exactly the one in FILE (from --plan-json)",
+    )
+    group.addoption(
+        "--prune",
+        action="store_true",
+        help="Delete integrations the target holds but the catalog no longer has for the "
+        "environment (shown in the plan first)",
+    )
+    group.addoption(
         "--idempotency-examples",
         type=positive_int,
         default=None,

@@ -18,7 +18,7 @@ from seeding_suite import __version__
 from seeding_suite.engine.checksum import combine
 from seeding_suite.plugin.ledger import Ledger
 from seeding_suite.plugin.reporting import SYNTHETIC, add_suite_properties, emit_seed_case
-from seeding_suite.plugin.stage import SeedStage, StageResult, StageSettings
+from seeding_suite.plugin.stage import GUARD, SeedStage, StageResult, StageSettings
 from seeding_suite.settings import actor, git_commit
 
 if TYPE_CHECKING:
@@ -118,7 +118,8 @@ class SeedingSession:
         checksums = sorted(c for r in self.ledger.records.values() for c in r.checksums)
         props: list[tuple[str, str]] = [
             ("run_id", self.settings.run_id),
-            ("environment", self.settings.environment),
+            ("environment", self.settings.policy.name),
+            ("mode", "plan" if self.settings.plan else "apply"),
             ("target", self.settings.target.description),
             ("actor", actor()),
             ("harness_version", __version__),
@@ -131,9 +132,22 @@ class SeedingSession:
             props.append(("git_commit", commit))
         if self.result is not None:
             props.extend((name, str(count)) for name, count in self.result.totals().items())
+            if self.result.plan:
+                props.append(("plan", "\n".join(self.result.plan)))
         add_suite_properties(self.config, props)
 
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """A run stopped by the production guard did not seed: its exit code says so."""
+        if self.result is not None and self.result.guarded and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if self.result is not None:
-            terminalreporter.write_sep("-", "seeding-suite")
-            terminalreporter.write_line(self.result.summary_line())
+        if self.result is None:
+            return
+        terminalreporter.write_sep("-", "seeding-suite")
+        for line in self.result.plan:
+            terminalreporter.write_line(line)
+        if self.result.guarded:
+            terminalreporter.write_line(f"NOT SEEDED: {GUARD}", red=True, bold=True)
+        terminalreporter.write_line(self.result.summary_line())

@@ -1,32 +1,49 @@
-"""Builds the plugin's per-Config objects from options, ini keys and the environment."""
+"""Builds the plugin's per-Config objects from options, ini keys and the environment.
+
+Every bad setting (unknown environment, malformed policy, missing key) becomes a
+pytest.UsageError here: one clear line at start-up, never a traceback mid-run.
+"""
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import pytest
 
 from seeding_suite.catalog import Catalog
 from seeding_suite.checks import CHECKS
 from seeding_suite.checks.idempotency import IdempotencyCheck
+from seeding_suite.environments import EnvironmentPolicy, load_policies, select_policy
 from seeding_suite.errors import ConfigurationError
 from seeding_suite.plugin.session import SeedingSession
 from seeding_suite.plugin.stage import StageSettings
 from seeding_suite.runner import CheckRunner
-from seeding_suite.settings import manifest_roots, new_run_id, target_settings
+from seeding_suite.settings import (
+    environment_name,
+    manifest_roots,
+    new_run_id,
+    production_confirmed,
+    target_settings,
+)
+
+
+def _policy(config: pytest.Config) -> EnvironmentPolicy:
+    policies = load_policies(config.rootpath)
+    return select_policy(environment_name(config.option.seed_env), policies)
 
 
 def make_runner(config: pytest.Config) -> CheckRunner:
-    """The checks of this process over the configured manifest roots."""
+    """The checks of this process over the configured manifest roots, for one environment."""
     try:
         roots = manifest_roots(config.rootpath, config.option.manifest_root)
+        policy = _policy(config)
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from exc
     examples = config.option.idempotency_examples or int(
         str(config.getini("seeding_idempotency_examples"))
     )
     checks = [IdempotencyCheck(examples) if c.name == "idempotency" else c for c in CHECKS]
-    return CheckRunner(Catalog(roots, config.rootpath), checks)
+    return CheckRunner(Catalog(roots, config.rootpath, policy=policy), checks)
 
 
 def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
@@ -35,18 +52,31 @@ def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
     if config.option.xmlpath is None:
         # DESIGN §8: one JUnit file per run under reports/, named so runs sort by time.
         config.option.xmlpath = str(config.rootpath / "reports" / f"seeding-{run_id}.xml")
+    option = config.option
+    if option.plan_json and not option.plan:
+        raise pytest.UsageError("--plan-json needs --plan")
+    if option.apply_plan and option.plan:
+        raise pytest.UsageError("--apply-plan applies a plan; it cannot be combined with --plan")
     try:
         target = target_settings(
-            url=config.option.convex_url,
-            db=config.option.seeding_db or str(config.getini("seeding_db")) or None,
+            url=option.convex_url,
+            db=option.seeding_db or str(config.getini("seeding_db")) or None,
             rootdir=config.rootpath,
         )
+        policy = _policy(config)
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from exc
     settings = StageSettings(
         run_id=run_id,
         target=target,
-        environment=config.option.seed_env or os.environ.get("SEEDING_ENV") or "development",
-        integrations=config.option.integrations,
+        policy=policy,
+        integrations=option.integrations,
+        confirmed=production_confirmed(option.confirm_production),
+        allow_downgrade=option.allow_downgrade,
+        force=option.force,
+        prune=option.prune,
+        plan=option.plan,
+        plan_json=Path(option.plan_json) if option.plan_json else None,
+        apply_plan=Path(option.apply_plan) if option.apply_plan else None,
     )
     return SeedingSession(config, runner, settings)

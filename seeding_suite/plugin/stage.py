@@ -1,31 +1,39 @@
 """The final seed stage: from the ledger to seed testcases (no pytest here, only decisions).
 
-Desired state = the integrations whose checks all passed in this session (narrowed by
-`--integrations`), in dependency order; the engine gates them on their dependencies, plans,
-applies and records the run. Every manifest the session checked gets exactly one seed case.
+Desired state = the integrations whose checks all passed in this session, admitted by the
+environment's policy and strategy (narrowed by `--integrations`), in dependency order; the
+engine gates them on their dependencies, plans, applies and records the run. Every manifest
+the session checked gets exactly one seed case; `--plan` computes the same and writes nothing.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from seeding_suite import __version__
 from seeding_suite.engine.checksum import combine
-from seeding_suite.engine.seeder import IntegrationResult, RunInfo, Seeder, SeedReport
-from seeding_suite.errors import SeedingSuiteError
+from seeding_suite.engine.planview import load_plan, plan_document, plan_lines
+from seeding_suite.engine.seeder import IntegrationResult, RunInfo, Seeder, SeedOptions, SeedReport
+from seeding_suite.errors import PlanError, SeedingSuiteError
 from seeding_suite.settings import TargetSettings, actor, git_commit
 from seeding_suite.targets.open import open_target
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from seeding_suite.engine.desired import DesiredIntegration
+    from seeding_suite.engine.plan import IntegrationPlan
+    from seeding_suite.engine.seeder import Prepared
+    from seeding_suite.environments import EnvironmentPolicy
     from seeding_suite.plugin.ledger import Ledger, ManifestRecord
     from seeding_suite.runner import CheckRunner
 
 CaseOutcome = Literal["passed", "failed", "skipped", "error"]
+GUARD = "seeding production needs --confirm-production (or SEEDING_CONFIRM_PRODUCTION=1)"
 
 
 @dataclass(frozen=True)
@@ -34,8 +42,15 @@ class StageSettings:
 
     run_id: str
     target: TargetSettings
-    environment: str
-    integrations: frozenset[str] | None
+    policy: EnvironmentPolicy
+    integrations: frozenset[str] | None = None
+    confirmed: bool = False
+    allow_downgrade: bool = False
+    force: bool = False
+    prune: bool = False
+    plan: bool = False
+    plan_json: Path | None = None
+    apply_plan: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -51,28 +66,40 @@ class SeedCase:
 
 @dataclass
 class StageResult:
-    """The seed cases and, when the target was reached, the engine's report."""
+    """The seed cases, the engine's report when the target was reached, and a plan's lines."""
 
     cases: list[SeedCase] = field(default_factory=list)
     report: SeedReport | None = None
+    plan: list[str] = field(default_factory=list)
+    guarded: bool = False  # the production guard stopped the stage
+
+    @property
+    def seeded(self) -> bool:
+        return self.report is not None and not self.plan and not self.guarded
 
     def totals(self) -> dict[str, int]:
         actions = [dict(c.properties).get("action", "") for c in self.cases]
-        names = ("created", "updated", "unchanged", "reseeded", "skipped", "failed")
+        names = ("created", "updated", "unchanged", "reseeded", "skipped", "failed", "deleted")
         totals = {name: actions.count(name) for name in names}
-        totals["documents_written"] = 0 if self.report is None else self.report.documents_written
+        written = 0 if self.report is None or self.plan else self.report.documents_written
+        totals["documents_written"] = written
         totals["convex_calls"] = 0 if self.report is None else self.report.calls
         return totals
 
     def summary_line(self) -> str:
         t = self.totals()
         seconds = 0.0 if self.report is None else self.report.seconds
+        verb = "plan" if self.plan else "seed"
         return (
-            f"seed: {t['created']} created, {t['updated']} updated, {t['unchanged']} unchanged, "
+            f"{verb}: {t['created']} created, {t['updated']} updated, {t['unchanged']} unchanged, "
             f"{t['reseeded']} reseeded, {t['skipped']} skipped, {t['failed']} failed; "
             f"{t['documents_written']} documents written, {t['convex_calls']} Convex calls, "
             f"{seconds:.2f} s"
         )
+
+
+Candidates = dict[str, tuple["ManifestRecord", "DesiredIntegration"]]
+Blocked = dict[str, tuple["ManifestRecord", str]]
 
 
 class SeedStage:
@@ -92,55 +119,48 @@ class SeedStage:
 
     def run(self, *, reseed: bool) -> StageResult:
         result = StageResult()
-        checks = self.runner.names
-        candidates: dict[str, tuple[ManifestRecord, DesiredIntegration]] = {}
-        blocked: dict[str, tuple[ManifestRecord, str]] = {}
+        candidates, blocked = self._select()
+        if self.settings.policy.confirm and not self.settings.confirmed and not self.settings.plan:
+            result.guarded = True
+            for record, _ in candidates.values():
+                blocked[record.display] = (record, f"not seeded: {GUARD}")
+            candidates = {}
+        if candidates or self.settings.prune or self.settings.plan:
+            self._seed_candidates(candidates, result, reseed=reseed)
+        result.cases.extend(_skipped_case(record, reason) for record, reason in blocked.values())
+        result.cases.sort(key=lambda c: c.manifest)
+        return result
+
+    # ------------------------------------------------------------------ selection
+
+    def _select(self) -> tuple[Candidates, Blocked]:
+        """Manifests that may be seeded, and why each other one may not."""
+        settings, catalog = self.settings, self.runner.catalog
+        named = settings.integrations
+        if named is None and settings.policy.strategy == "selective":
+            named = settings.policy.named()
+        candidates: Candidates = {}
+        blocked: Blocked = {}
         for display, record in sorted(self.ledger.records.items()):
-            reason = record.blocking_reason(checks)
+            reason = record.blocking_reason(self.runner.names)
+            entry = catalog.entry(catalog.rootdir / display)
+            excluded = None if entry is None else catalog.excluded(entry)
+            if reason is None and excluded is not None:
+                reason = f"not seeded: {excluded}"
             if reason is None:
                 reason, desired = self._load(record)
-                if desired is not None:
+                if desired is not None and named is not None and desired.id not in named:
+                    how = (
+                        "--integrations"
+                        if settings.integrations is not None
+                        else (f"the selective strategy of {settings.policy.name}")
+                    )
+                    reason = f"not seeded: not selected by {how}"
+                elif desired is not None:
                     candidates[desired.id] = (record, desired)
                     continue
             blocked[display] = (record, reason or "not seeded")
-        wanted = self.settings.integrations
-        if wanted is not None:
-            for integration in sorted(set(candidates) - wanted):
-                record, _ = candidates.pop(integration)
-                blocked[record.display] = (record, "not seeded: not selected by --integrations")
-        order = {name: i for i, name in enumerate(self.runner.catalog.resolution().order)}
-        ordered = sorted(
-            (d for _, d in candidates.values()), key=lambda d: (order.get(d.id, 1 << 30), d.id)
-        )
-        started = time.monotonic()
-        try:
-            report = self._seed(ordered, reseed=reseed)
-        except SeedingSuiteError as exc:
-            message = f"seeding failed before any write could be confirmed: {exc}"
-            for record, desired in candidates.values():
-                result.cases.append(self._case(record, "error", message, _failed(desired, message)))
-        else:
-            result.report = report
-            seconds = time.monotonic() - started
-            for record, desired in candidates.values():
-                outcome = report.results.get(desired.id) or _failed(desired, "no result")
-                result.cases.append(
-                    self._case(record, _case_outcome(outcome), outcome.message, outcome, seconds)
-                )
-        for record, reason in blocked.values():
-            props = [
-                (
-                    "integration",
-                    record.integration or record.display.rsplit("/", 1)[-1].rsplit(".", 1)[0],
-                ),
-                ("version", record.version or ""),
-                ("checksum", next(iter(record.checksums), "")),
-                ("action", "skipped"),
-                ("reason", reason),
-            ]
-            result.cases.append(SeedCase(record.display, "skipped", reason, props))
-        result.cases.sort(key=lambda c: c.manifest)
-        return result
+        return candidates, blocked
 
     def _load(self, record: ManifestRecord) -> tuple[str | None, DesiredIntegration | None]:
         """The desired state of a manifest that passed; it must match what the checks saw."""
@@ -153,36 +173,121 @@ class SeedStage:
             return "not seeded: the manifest changed after its checks ran", None
         return None, desired
 
-    def _seed(self, ordered: list[DesiredIntegration], *, reseed: bool) -> SeedReport:
+    def _keep(self) -> frozenset[str]:
+        """Integrations the catalog has for this environment: never pruned (broken ones too)."""
+        catalog = self.runner.catalog
+        return frozenset(
+            e.id for e in catalog.entries() if not e.valid or catalog.excluded(e) is None
+        )
+
+    # ------------------------------------------------------------------ seeding
+
+    def _seed_candidates(
+        self, candidates: Candidates, result: StageResult, *, reseed: bool
+    ) -> None:
+        order = {name: i for i, name in enumerate(self.runner.catalog.resolution().order)}
+        ordered = sorted(
+            (d for _, d in candidates.values()), key=lambda d: (order.get(d.id, 1 << 30), d.id)
+        )
+        started = time.monotonic()
+        try:
+            report = self._seed(ordered, result, reseed=reseed)
+        except SeedingSuiteError as exc:
+            message = f"seeding failed before any write could be confirmed: {exc}"
+            for record, desired in candidates.values():
+                result.cases.append(self._case(record, "error", message, _failed(desired, message)))
+            return
+        result.report = report
+        seconds = time.monotonic() - started
+        for record, desired in candidates.values():
+            outcome = report.results.get(desired.id) or _failed(desired, "no result")
+            result.cases.append(
+                self._case(record, _case_outcome(outcome), outcome.message, outcome, seconds)
+            )
+        if self.settings.plan:
+            for case in result.cases:
+                case.properties.append(("plan", "true"))
+        roots = self.runner.catalog.roots
+        for pruned in (r for r in report.results.values() if r.action == "deleted"):
+            display = f"{roots[0].relative_to(self.runner.catalog.rootdir)}/{pruned.id}.yaml"
+            result.cases.append(self._case(None, "passed", "pruned", pruned, seconds, display))
+
+    def _seed(
+        self, ordered: list[DesiredIntegration], result: StageResult, *, reseed: bool
+    ) -> SeedReport:
         settings = self.settings
         run = RunInfo(
             run_id=settings.run_id,
-            environment=settings.environment,
+            environment=settings.policy.name,
             actor=actor(),
             harness_version=__version__,
             catalog_checksum=combine(d.checksum for d in ordered),
             git_commit=git_commit(self.runner.catalog.rootdir),
         )
-        target = open_target(settings.target)
+        options = SeedOptions(
+            reseed=frozenset(d.id for d in ordered) if reseed else frozenset(),
+            prune=settings.prune,
+            keep=self._keep(),
+            verify=settings.policy.strategy == "full" or settings.plan,
+            allow_downgrade=settings.allow_downgrade,
+            force=settings.force,
+        )
+        target = open_target(settings.target, read_only=settings.plan)
         try:
             seeder = Seeder(target, progress=self.progress)
-            forced = frozenset(d.id for d in ordered) if reseed else frozenset()
-            return seeder.seed(ordered, run, reseed=forced)
+            if settings.plan:
+                prepared = seeder.prepare(ordered, run, options)
+                self._write_plan(prepared, result)
+                prepared.report.calls = seeder.calls
+                return prepared.report
+            if settings.apply_plan is not None:
+                self._check_plan(seeder.prepare(ordered, run, options).plans, settings.apply_plan)
+            return seeder.seed(ordered, run, options)
         finally:
             target.close()
 
+    def _write_plan(self, prepared: Prepared, result: StageResult) -> None:
+        result.plan = plan_lines(prepared.plans, prepared.state)
+        path = self.settings.plan_json
+        if path is not None:
+            about = {
+                "runId": self.settings.run_id,
+                "environment": self.settings.policy.name,
+                "target": self.settings.target.description,
+            }
+            document = plan_document(prepared.plans, prepared.state, **about)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    @staticmethod
+    def _check_plan(current: list[IntegrationPlan], path: Path) -> None:
+        """Applying a saved plan: the plan computed now must be exactly the saved one."""
+        try:
+            _, saved = load_plan(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise PlanError(f"cannot read the plan {path}: {exc}") from exc
+        want = {p.id: p.ops for p in saved}
+        have = {p.id: p.ops for p in current}
+        if want != have:
+            moved = sorted(i for i in set(want) | set(have) if want.get(i) != have.get(i))
+            raise PlanError(
+                f"the target or the catalog changed since the plan was made ({', '.join(moved)}); "
+                "make a new plan"
+            )
+
     @staticmethod
     def _case(
-        record: ManifestRecord,
+        record: ManifestRecord | None,
         outcome: CaseOutcome,
         message: str | None,
         result: IntegrationResult,
         seconds: float = 0.0,
+        display: str | None = None,
     ) -> SeedCase:
         props = [
             ("integration", result.id),
-            ("version", result.version or record.version or ""),
-            ("checksum", result.checksum or next(iter(record.checksums), "")),
+            ("version", result.version or (record.version if record else None) or ""),
+            ("checksum", result.checksum or (next(iter(record.checksums), "") if record else "")),
             ("action", result.action),
         ]
         if result.action == "skipped":
@@ -195,7 +300,20 @@ class SeedStage:
                 ("documents_deleted", str(counts.deleted)),
                 ("documents_unchanged", str(counts.unchanged)),
             ]
-        return SeedCase(record.display, outcome, message, props, seconds)
+        manifest = display if record is None else record.display
+        return SeedCase(manifest or result.id, outcome, message, props, seconds)
+
+
+def _skipped_case(record: ManifestRecord, reason: str) -> SeedCase:
+    stem = record.display.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    props = [
+        ("integration", record.integration or stem),
+        ("version", record.version or ""),
+        ("checksum", next(iter(record.checksums), "")),
+        ("action", "skipped"),
+        ("reason", reason),
+    ]
+    return SeedCase(record.display, "skipped", reason, props)
 
 
 def _failed(desired: DesiredIntegration, message: str) -> IntegrationResult:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fakes.convex import FakeConvex, FunctionFailure, OccFailure, SqliteStorage
+from fakes.convex import FakeConvex, FunctionFailure, OccFailure, SqliteStorage, SystemClock
 from seeding_suite.errors import ConvexTransportError, function_error
 from seeding_suite.remote import FUNCTIONS
 from seeding_suite.targets.twin import register_seeding_functions, seeding_schema
@@ -17,11 +17,20 @@ from seeding_suite.targets.twin import register_seeding_functions, seeding_schem
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from fakes.convex import Clock
 
-def seeding_deployment(db: Path | None = None, *, seed: int | None = None) -> FakeConvex:
-    """A fake deployment with the seeding schema and functions; persisted when `db` is given."""
+
+def seeding_deployment(
+    db: Path | None = None, *, seed: int | None = None, clock: Clock | None = None
+) -> FakeConvex:
+    """A fake deployment with the seeding schema and functions; persisted when `db` is given.
+
+    `clock` is the deployment's time (creation times and lease expiry); tests pass one they move.
+    """
     storage = None if db is None else SqliteStorage(db)
-    return register_seeding_functions(FakeConvex(seeding_schema(), storage=storage, seed=seed))
+    clock = clock if clock is not None else SystemClock()
+    fake = FakeConvex(seeding_schema(), storage=storage, clock=clock, seed=seed)
+    return register_seeding_functions(fake, clock)
 
 
 class LocalTarget:

@@ -11,10 +11,15 @@ if TYPE_CHECKING:
     from seeding_suite.targets.base import ConvexTarget
 
 
-def open_target(settings: TargetSettings) -> ConvexTarget:
-    """The target for a run; the caller closes it."""
+def open_target(settings: TargetSettings, *, read_only: bool = False) -> ConvexTarget:
+    """The target for a run; the caller closes it.
+
+    `read_only` (plans, drift, state) never creates the embedded store: a missing file reads as
+    an empty deployment, and nothing is written to disk.
+    """
     if settings.url is not None:
         from seeding_suite.targets.remote import RemoteTarget
 
         return RemoteTarget(settings.url, settings.key)
-    return LocalTarget(seeding_deployment(settings.db), str(settings.db))
+    db = None if read_only and not settings.db.exists() else settings.db
+    return LocalTarget(seeding_deployment(db), str(settings.db))

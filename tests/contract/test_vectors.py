@@ -8,24 +8,49 @@ from typing import Any
 
 import pytest
 
-from fakes.convex import FunctionFailure
+from fakes.convex import FakeConvex, FunctionFailure
 from seeding_suite import remote
 from seeding_suite.targets.local import seeding_deployment
 
 VECTORS = sorted((Path(__file__).parent / "vectors").glob("*.json"))
 TOP_KEYS = {"name", "description", "steps", "expectTables"}
-STEP_KEYS = {"function", "args", "expect", "note"}
-ORDER = {remote.RUNS_TABLE: "runId", remote.BATCHES_TABLE: "batchId"}
+STEP_KEYS = {"function", "args", "expect", "note", "now"}
+ORDER = {
+    remote.RUNS_TABLE: ("runId",),
+    remote.BATCHES_TABLE: ("batchId",),
+    remote.CONFLICTS_TABLE: ("runId", "integration"),
+    remote.LEDGER_TABLE: ("runId", "seq"),
+    remote.LOCKS_TABLE: ("name",),
+}
+START_MS = 1_767_225_600_000.0  # every vector starts at this server time (README)
+
+
+class VectorClock:
+    """The deployment's clock in a vector: fixed until a step's `now` moves it."""
+
+    def __init__(self) -> None:
+        self.now = START_MS
+
+    def now_ms(self) -> float:
+        return self.now
+
+
+def vector_deployment() -> tuple[FakeConvex, VectorClock]:
+    clock = VectorClock()
+    return seeding_deployment(seed=0, clock=clock), clock
 
 
 def rows(fake: Any, table: str) -> list[dict[str, Any]]:
     docs = [{k: v for k, v in d.items() if not k.startswith("_")} for d in fake.documents(table)]
-    return sorted(docs, key=lambda d: str(d[ORDER.get(table, "naturalKey")]))
+    order = ORDER.get(table, ("naturalKey",))
+    return sorted(docs, key=lambda d: tuple(d[k] for k in order))
 
 
-def check_step(fake: Any, step: dict[str, Any], where: str) -> None:
+def check_step(fake: Any, step: dict[str, Any], where: str, clock: VectorClock) -> None:
     assert set(step) <= STEP_KEYS, f"{where}: unknown keys {set(step) - STEP_KEYS}"
     path, expect = step["function"], step["expect"]
+    if "now" in step:
+        clock.now = float(step["now"])
 
     def call() -> Any:
         return fake.call(path, step["args"], kind=remote.FUNCTIONS[path], admin=True)
@@ -51,9 +76,9 @@ def test_the_twin_keeps_the_contract_vector(path: Path) -> None:
     vector = json.loads(path.read_text(encoding="utf-8"))
     assert set(vector) == TOP_KEYS
     assert vector["name"] == path.stem
-    fake = seeding_deployment(seed=0)
+    fake, clock = vector_deployment()
     for number, step in enumerate(vector["steps"], start=1):
-        check_step(fake, step, f"{path.stem} step {number} {step.get('note', '')}")
+        check_step(fake, step, f"{path.stem} step {number} {step.get('note', '')}", clock)
     for table, expected in vector["expectTables"].items():
         assert rows(fake, table) == expected, f"{path.stem}: table {table}"
 

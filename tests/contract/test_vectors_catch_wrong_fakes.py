@@ -9,18 +9,17 @@ import pytest
 
 from fakes.convex.query import IndexRangeBuilder
 from fakes.convex.transaction import Transaction
-from seeding_suite.targets.local import seeding_deployment
-from tests.contract.test_vectors import VECTORS, check_step, rows
+from tests.contract.test_vectors import VECTORS, check_step, rows, vector_deployment
 
 
 def vectors_failing() -> list[str]:
     failing = []
     for path in VECTORS:
         vector = json.loads(path.read_text(encoding="utf-8"))
-        fake = seeding_deployment(seed=0)
+        fake, clock = vector_deployment()
         try:
             for number, step in enumerate(vector["steps"], start=1):
-                check_step(fake, step, f"{path.stem} step {number}")
+                check_step(fake, step, f"{path.stem} step {number}", clock)
             for table, expected in vector["expectTables"].items():
                 assert rows(fake, table) == expected
         except (AssertionError, pytest.fail.Exception):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from seeding_suite.engine.checksum import checksum
-from seeding_suite.engine.desired import DesiredDoc, DesiredIntegration
+from seeding_suite.engine.desired import DesiredDoc, DesiredIntegration, doc_checksum
 
 Factory = Callable[..., DesiredIntegration]
 
@@ -26,7 +25,15 @@ def build(
         "environments": None,
         "dependencies": [{"id": d, "range": r} for d, r in deps],
     }
-    docs = [DesiredDoc("integrations", integration, integration, node, checksum(node))]
+    docs = [
+        DesiredDoc(
+            "integrations",
+            integration,
+            integration,
+            node,
+            doc_checksum("integrations", integration, integration, node),
+        )
+    ]
     for index in range(actions):
         payload: dict[str, object] = {
             "key": f"a{index}",
@@ -37,5 +44,13 @@ def build(
             "outputSchemaJson": None,
         }
         key = f"{integration}/a{index}"
-        docs.append(DesiredDoc("actions", key, integration, payload, checksum({key: payload})))
+        docs.append(
+            DesiredDoc(
+                "actions",
+                key,
+                integration,
+                payload,
+                doc_checksum("actions", key, integration, payload),
+            )
+        )
     return DesiredIntegration(integration, version, deps, tuple(docs))

@@ -15,7 +15,7 @@ from seeding_suite import remote
 from seeding_suite.checks.idempotency import user_state
 from seeding_suite.engine.batching import BatchLimits
 from seeding_suite.engine.desired import DesiredDoc, DesiredIntegration
-from seeding_suite.engine.seeder import RunInfo, Seeder
+from seeding_suite.engine.seeder import RunInfo, Seeder, SeedOptions
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 
 CATALOG = [
@@ -87,11 +87,11 @@ def test_a_target_that_moved_after_the_plan_fails_the_batch_and_writes_nothing(
     class Meddler(LocalTarget):
         def mutation(self, path: str, args: dict[str, Any]) -> Any:
             if path == remote.APPLY_BATCH:  # someone else rewrites core between plan and apply
-                Seeder(LocalTarget(self.fake)).seed([make("core", label="?")], run(99))
+                Seeder(LocalTarget(self.fake)).seed([make("core", "1.0.1", label="?")], run(99))
             return super().mutation(path, args)
 
     before = user_state(target, system=False)
-    report = Seeder(Meddler(target.fake)).seed([make("core", label="!")], run(2))
+    report = Seeder(Meddler(target.fake)).seed([make("core", "1.1.0", label="!")], run(2))
     assert report.results["core"].action == "failed"
     assert "target changed since the plan was read" in (report.results["core"].message or "")
     assert user_state(target, system=False) != before  # the meddler's write, not ours
@@ -164,3 +164,54 @@ def test_read_state_pages_through_every_document(table: str) -> None:
     state = Seeder(target).read_state()
     stored = {k for (t, k) in state.docs if t == table}
     assert stored == {d["naturalKey"] for d in target.fake.documents(table)}
+
+
+def test_a_downgrade_is_a_recorded_conflict_unless_allowed(make: Factory) -> None:
+    target = fresh()
+    Seeder(target).seed([make("core", "2.0.0")], run(1))
+    report = Seeder(target).seed([make("core", "1.9.0", label="old")], run(2))
+    assert report.results["core"].action == "failed"
+    assert "1.9.0 is older than the seeded 2.0.0 (a downgrade)" in (
+        report.results["core"].message or ""
+    )
+    [row] = target.query(remote.LIST_CONFLICTS, {"integration": "core", "limit": 10})
+    assert (row["type"], row["resolution"], row["runId"]) == ("downgrade", "blocked", "run-2")
+    assert target.query(remote.GET_RUN, {"runId": "run-2"})["status"] == "failed"
+    allowed = Seeder(target).seed(
+        [make("core", "1.9.0", label="old")], run(3), SeedOptions(allow_downgrade=True)
+    )
+    assert allowed.results["core"].action == "updated"
+    rows = target.query(remote.LIST_CONFLICTS, {"integration": "core", "limit": 10})
+    assert [r["resolution"] for r in rows] == ["allow_downgrade", "blocked"]
+
+
+def test_the_same_version_with_other_content_needs_force(make: Factory) -> None:
+    target = fresh()
+    Seeder(target).seed([make("core", "1.0.0")], run(1))
+    changed = make("core", "1.0.0", label="!")
+    assert Seeder(target).seed([changed], run(2)).results["core"].action == "failed"
+    forced = Seeder(target).seed([changed], run(3), SeedOptions(force=True))
+    assert forced.results["core"].action == "updated"
+    assert Seeder(target).seed([changed], run(4)).results["core"].action == "unchanged"
+
+
+def test_verification_finds_and_rewrites_a_row_edited_by_hand(make: Factory) -> None:
+    target = fresh()
+    core = make("core")
+    Seeder(target).seed([core], run(1))
+    [row] = [d for d in target.fake.documents("actions") if d["naturalKey"] == "core/a0"]
+    target.fake.register(
+        "hand:edit",
+        "mutation",
+        lambda ctx, args: ctx.db.patch(row["_id"], {"name": "edited by hand"}),
+    )
+    target.fake.mutation("hand:edit", {})
+    assert not any(d.drifted for d in Seeder(target).read_state().docs.values())
+    verified = Seeder(target).read_state(verify=True)
+    assert [k for (t, k), d in verified.docs.items() if d.drifted] == ["core/a0"]
+    assert (
+        Seeder(target).seed([core], run(2)).documents_written == 0
+    )  # incremental: trusts checksums
+    full = Seeder(target).seed([core], run(3), SeedOptions(verify=True))
+    assert full.results["core"].counts.updated == 1
+    assert not any(d.drifted for d in Seeder(target).read_state(verify=True).docs.values())

@@ -1,0 +1,138 @@
+"""`seeding-suite runs` and `seeding-suite rollback`: the run history and undoing runs.
+
+Thin commands over engine/rollback.py and engine/guarded.py; cli.py registers them with the
+target options every command shares.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from seeding_suite import __version__, remote
+from seeding_suite.settings import actor, new_run_id, target_settings
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+
+    from seeding_suite.targets.base import ConvexTarget
+
+
+def _open(args: argparse.Namespace, *, read_only: bool) -> ConvexTarget:
+    from seeding_suite.targets.open import open_target
+
+    settings = target_settings(url=args.convex_url, db=args.db, rootdir=Path.cwd())
+    return open_target(settings, read_only=read_only)
+
+
+def _when(ms: object) -> str:
+    if not isinstance(ms, int | float):
+        return "-"
+    return datetime.fromtimestamp(ms / 1000.0, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def _status(run: dict[str, Any]) -> str:
+    if run.get("rolledBackBy"):
+        return f"{run['status']}, rolled back by {run['rolledBackBy']}"
+    if run.get("rollbackOf"):
+        return f"{run['status']} (rollback of {run['rollbackOf']})"
+    return str(run["status"])
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    """List the target's runs, newest first: environment, actor, status and counts."""
+    target = _open(args, read_only=True)
+    try:
+        runs = cast("list[dict[str, Any]]", target.query(remote.LIST_RUNS, {"limit": args.limit}))
+    finally:
+        target.close()
+    if args.json:
+        sys.stdout.write(json.dumps(runs, indent=2, sort_keys=True) + "\n")
+        return 0
+    for run in runs:
+        c = run["counts"]
+        print(
+            f"{run['runId']:<34} {_when(run['startedAt'])}  {run['environment']:<12} "
+            f"{run['actor']:<16} {_status(run)}\n    {c['created']} created, {c['updated']} "
+            f"updated, {c['unchanged']} unchanged, {c['reseeded']} reseeded, {c['skipped']} "
+            f"skipped, {c['failed']} failed; {c['documentsWritten']} documents written"
+            + (f"\n    reason: {run['reason']}" if run.get("reason") else "")
+        )
+    print(f"{len(runs)} run(s)")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Undo a run (or every run after --to RUN_ID), restoring exactly what was there before."""
+    from seeding_suite.engine.guarded import guarded_rollback
+    from seeding_suite.engine.lock import LockSettings
+    from seeding_suite.engine.rollback import RollbackInfo
+
+    who = actor()
+    reason = f"rollback requested by {who}"
+    info = RollbackInfo(new_run_id(), who, __version__, reason)
+    lock = LockSettings(wait_seconds=args.lock_wait)
+    target = _open(args, read_only=args.plan)
+    try:
+        plan, result = guarded_rollback(
+            target,
+            info,
+            run_id=args.run_id,
+            to=args.to,
+            force=args.force,
+            plan_only=args.plan,
+            lock=lock,
+        )
+    finally:
+        target.close()
+    if args.json:
+        out: dict[str, Any] = {"plan": plan.to_json()}
+        if result is not None:
+            out["rollbackRuns"] = [{"runId": r, "undid": u} for r, u in result.runs]
+            out["documentsWritten"] = result.written
+        sys.stdout.write(json.dumps(out, indent=2, sort_keys=True) + "\n")
+    else:
+        for line in plan.describe():
+            print(line)
+        if result is not None:
+            for rollback_id, undone in result.runs:
+                print(f"rolled back run {undone} (recorded as run {rollback_id})")
+            print(f"{result.written} document(s) written")
+        elif plan.conflicts and not plan.force:
+            print("applying this plan is refused without --force")
+    if not plan.steps:
+        print("nothing to roll back", file=sys.stderr)
+    return 0
+
+
+def add_run_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    target_options: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Register `runs` and `rollback` (with the shared target options)."""
+    runs = sub.add_parser("runs", help=cmd_runs.__doc__)
+    target_options(runs)
+    runs.add_argument("--json", action="store_true", help="machine-readable output")
+    runs.add_argument("--limit", type=int, default=20, help="how many runs (1..1000, default 20)")
+    runs.set_defaults(run=cmd_runs)
+    rollback = sub.add_parser("rollback", help=cmd_rollback.__doc__)
+    target_options(rollback)
+    rollback.add_argument("run_id", nargs="?", metavar="RUN_ID", help="the run to undo")
+    rollback.add_argument("--to", metavar="RUN_ID", help="undo every run after RUN_ID")
+    rollback.add_argument("--force", action="store_true", help="overwrite later runs' changes")
+    rollback.add_argument(
+        "--plan", action="store_true", help="show what would be done; write nothing"
+    )
+    rollback.add_argument("--json", action="store_true", help="machine-readable output")
+    rollback.add_argument(
+        "--lock-wait",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="how long to wait for a busy target (default 120)",
+    )
+    rollback.set_defaults(run=cmd_rollback)

@@ -1,0 +1,45 @@
+"""What every twin function shares: the contract's errors, limits and document lookups.
+
+Kept apart so that the seeding, ledger and lease halves of the twin (twin.py, twin_apply.py,
+twin_lease.py) say each rule once, as convex/seeding.ts does.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fakes.convex import ConvexError
+from seeding_suite import remote
+
+
+def invalid(message: str) -> ConvexError:
+    return ConvexError({"code": remote.INVALID_OP, "message": message})
+
+
+def seeded_table(table: object) -> str:
+    if not isinstance(table, str) or table not in remote.SEEDED_TABLES:
+        raise invalid(f"unknown seeded table {table!r}")
+    return table
+
+
+def checked_limit(limit: float) -> int:
+    if limit != int(limit) or not 1 <= limit <= remote.MAX_READ_LIMIT:
+        raise invalid(f"limit must be an integer in 1..{remote.MAX_READ_LIMIT}, got {limit}")
+    return int(limit)
+
+
+def lookup(ctx: Any, table: str, key: str) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = (
+        ctx.db.query(table).with_index("by_natural_key", lambda q: q.eq("naturalKey", key)).unique()
+    )
+    return found
+
+
+def user_fields(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: value for k, value in doc.items() if k not in ("_id", "_creationTime")}
+
+
+def canonical_doc(doc: dict[str, Any]) -> str:
+    """A ledger pre-image: sorted keys, no spaces (convex/seeding.ts writes the same bytes)."""
+    return json.dumps(user_fields(doc), sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,198 @@
+"""The twin's tables and argument validators: convex/schema.ts and seeding.ts's `args`, in Python.
+
+tests/contract/schema.json is exported from `seeding_schema()`; vitest compares it with
+convex/schema.ts, so the two sides cannot drift apart silently.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fakes.convex import Schema, define_schema, define_table, v
+from seeding_suite import remote
+
+if TYPE_CHECKING:
+    from fakes.convex.validators import Validator
+
+
+def _nullable(inner: Validator) -> Validator:
+    return v.union(inner, v.null())
+
+
+def _literals(*names: str) -> Validator:
+    return v.union(*(v.literal(name) for name in names))
+
+
+_STRING = v.string
+_DOC_KEYS = {"naturalKey": _STRING(), "integration": _STRING(), "checksum": _STRING()}
+_COMMON = {**_DOC_KEYS, "runId": _STRING()}
+_PAYLOADS: dict[str, dict[str, Validator]] = {
+    "integrations": {
+        "name": _STRING(),
+        "version": _STRING(),
+        "description": _nullable(_STRING()),
+        "channel": _literals("stable", "beta", "experimental"),
+        "environments": _nullable(v.array(_STRING())),
+        "dependencies": v.array(v.object({"id": _STRING(), "range": _STRING()})),
+    },
+    "connections": {
+        "key": _STRING(),
+        "name": _STRING(),
+        "auth": _STRING(),
+        "fields": v.array(v.object({"name": _STRING(), "label": _STRING(), "secret": v.boolean()})),
+    },
+    "actions": {
+        "key": _STRING(),
+        "name": _STRING(),
+        "description": _nullable(_STRING()),
+        "connection": _nullable(_STRING()),
+        "inputSchemaJson": _nullable(_STRING()),
+        "outputSchemaJson": _nullable(_STRING()),
+    },
+    "triggers": {
+        "key": _STRING(),
+        "name": _STRING(),
+        "description": _nullable(_STRING()),
+        "kind": _literals("webhook", "polling"),
+        "connection": _nullable(_STRING()),
+        "outputSchemaJson": _nullable(_STRING()),
+    },
+    "manifests": {"version": _STRING(), "manifestJson": _STRING()},
+}
+_COUNTS = v.object(
+    {
+        name: v.number()
+        for name in (
+            "created",
+            "updated",
+            "unchanged",
+            "reseeded",
+            "skipped",
+            "failed",
+            "documentsWritten",
+            "convexCalls",
+        )
+    }
+)
+_RUN = {
+    "runId": _STRING(),
+    "status": _literals("running", "succeeded", "failed"),
+    "environment": _STRING(),
+    "actor": _STRING(),
+    "target": _STRING(),
+    "startedAt": v.number(),
+    "finishedAt": _nullable(v.number()),
+    "harnessVersion": _STRING(),
+    "catalogChecksum": _STRING(),
+    "gitCommit": _nullable(_STRING()),
+    "counts": _COUNTS,
+    "rollbackOf": v.optional(_STRING()),
+    "rolledBackBy": v.optional(_nullable(_STRING())),
+    "reason": v.optional(_nullable(_STRING())),
+}
+_CONFLICT = {
+    "runId": _STRING(),
+    "integration": _STRING(),
+    "type": _literals("downgrade", "same_version_changed"),
+    "currentVersion": _STRING(),
+    "newVersion": _STRING(),
+    "currentChecksum": _STRING(),
+    "newChecksum": _STRING(),
+    "resolution": _literals("blocked", "allow_downgrade", "force"),
+}
+_STAMP = v.object({"checksum": _STRING(), "runId": _STRING()})
+_LEDGER = {
+    "runId": _STRING(),
+    "batchId": _STRING(),
+    "seq": v.number(),
+    "table": _STRING(),
+    "naturalKey": _STRING(),
+    "integration": _STRING(),
+    "before": _nullable(_STRING()),
+    "after": _nullable(_STAMP),
+}
+_LOCK = {
+    "name": _STRING(),
+    "holder": _STRING(),
+    "runId": _STRING(),
+    "acquiredAt": v.number(),
+    "expiresAt": v.number(),
+}
+_OUTCOME = _literals("created", "updated", "deleted", "unchanged")
+
+
+def seeding_schema() -> Schema:
+    """The tables of remote.py, as convex/schema.ts defines them."""
+    tables = {
+        name: define_table({**_COMMON, **payload})
+        .index("by_natural_key", ["naturalKey"])
+        .index("by_integration", ["integration"])
+        for name, payload in _PAYLOADS.items()
+    }
+    tables[remote.RUNS_TABLE] = (
+        define_table(_RUN).index("by_run_id", ["runId"]).index("by_started_at", ["startedAt"])
+    )
+    tables[remote.BATCHES_TABLE] = define_table(
+        {"runId": _STRING(), "batchId": _STRING(), "outcomes": v.array(_OUTCOME)}
+    ).index("by_batch_id", ["batchId"])
+    tables[remote.CONFLICTS_TABLE] = define_table(_CONFLICT).index(
+        "by_integration", ["integration"]
+    )
+    tables[remote.LEDGER_TABLE] = define_table(_LEDGER).index("by_run_seq", ["runId", "seq"])
+    tables[remote.LOCKS_TABLE] = define_table(_LOCK).index("by_name", ["name"])
+    return define_schema(tables)
+
+
+def _ops() -> Validator:
+    upsert_docs = (v.object({**_DOC_KEYS, **payload}) for payload in _PAYLOADS.values())
+    full_docs = (v.object({**_COMMON, **payload}) for payload in _PAYLOADS.values())
+    where = {"table": _STRING(), "naturalKey": _STRING()}
+    upsert = {"kind": v.literal("upsert"), **where, "expected": _nullable(_STRING())}
+    return v.union(
+        v.object({**upsert, "force": v.boolean(), "doc": v.union(*upsert_docs)}),
+        v.object({"kind": v.literal("delete"), **where, "expected": _nullable(_STRING())}),
+        v.object(
+            {
+                "kind": v.literal("restore"),
+                **where,
+                "expected": _nullable(_STAMP),
+                "force": v.boolean(),
+                "doc": _nullable(v.union(*full_docs)),
+            }
+        ),
+    )
+
+
+def function_args() -> dict[str, Validator]:
+    """Each contract function's `args` validator, as in convex/seeding.ts."""
+    lease = {"name": _STRING(), "holder": _STRING()}
+    return {
+        remote.READ_STATE: v.object(
+            {
+                "table": _STRING(),
+                "after": _nullable(_STRING()),
+                "limit": v.number(),
+                "includeFields": v.boolean(),
+            }
+        ),
+        remote.APPLY_BATCH: v.object(
+            {
+                "runId": _STRING(),
+                "batchId": _STRING(),
+                "ops": v.array(_ops()),
+                "lock": v.optional(v.object(lease)),
+            }
+        ),
+        remote.RECORD_RUN: v.object({"run": v.object(_RUN)}),
+        remote.GET_RUN: v.object({"runId": _STRING()}),
+        remote.LIST_RUNS: v.object({"limit": v.number()}),
+        remote.RECORD_CONFLICTS: v.object({"conflicts": v.array(v.object(_CONFLICT))}),
+        remote.LIST_CONFLICTS: v.object({"integration": _nullable(_STRING()), "limit": v.number()}),
+        remote.READ_LEDGER: v.object(
+            {"runId": _STRING(), "after": _nullable(v.number()), "limit": v.number()}
+        ),
+        remote.ACQUIRE_LOCK: v.object({**lease, "runId": _STRING(), "ttlMs": v.number()}),
+        remote.RENEW_LOCK: v.object({**lease, "ttlMs": v.number()}),
+        remote.RELEASE_LOCK: v.object(lease),
+        remote.GET_LOCK: v.object({"name": _STRING()}),
+    }

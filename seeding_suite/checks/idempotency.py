@@ -8,6 +8,7 @@ Convex limit (document size, nesting, ...) fails here, naming the limit, not at 
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,12 @@ from hypothesis import strategies as st
 
 from seeding_suite import remote
 from seeding_suite.engine.batching import BatchLimits
-from seeding_suite.engine.desired import DesiredIntegration, desired_integration
+from seeding_suite.engine.desired import (
+    DesiredDoc,
+    DesiredIntegration,
+    desired_integration,
+    doc_checksum,
+)
 from seeding_suite.engine.seeder import RunInfo, Seeder, SeedReport
 from seeding_suite.errors import ConvexError
 from seeding_suite.findings import FieldPath, Finding
@@ -25,7 +31,7 @@ from seeding_suite.targets.local import LocalTarget, seeding_deployment
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from seeding_suite.catalog import Catalog
+    from seeding_suite.catalog import Catalog, CatalogEntry
     from seeding_suite.loading.source import ManifestSource
     from seeding_suite.model import Action, Connection, Manifest, Trigger
 
@@ -62,7 +68,7 @@ def seed_fresh(
 class IdempotencyCheck:
     """See the module docstring; `examples` Hypothesis examples per manifest."""
 
-    examples: int = 3
+    examples: int = 2
     name: str = NAME
     requires: tuple[str, ...] = ("schema", "references", "dependencies")
     description: str = "seeding twice into a fresh fake Convex writes nothing the second time"
@@ -103,8 +109,9 @@ class IdempotencyCheck:
             deadline=None,
             suppress_health_check=list(HealthCheck),
         )
-        @given(max_ops=st.integers(1, 50), order=st.randoms(use_true_random=False))
-        def same_state_for_any_batching(max_ops: int, order: Any) -> None:
+        @given(max_ops=st.integers(4, 40), seed=st.integers(0, 2**32 - 1))
+        def same_state_for_any_batching(max_ops: int, seed: int) -> None:
+            order = random.Random(seed)  # a drawn seed: cheaper than drawing every swap
             shuffled = [
                 DesiredIntegration(
                     d.id, d.version, d.dependencies, tuple(order.sample(d.docs, len(d.docs)))
@@ -126,20 +133,33 @@ class IdempotencyCheck:
 
 
 def _closure(manifest: Manifest, catalog: Catalog) -> list[DesiredIntegration]:
-    """The manifest and its valid dependencies, dependencies first."""
+    """The manifest with its dependency closure, dependencies first.
+
+    Each dependency is seeded as its integration node (id, version, channel): what the engine
+    needs to admit the manifest. Its other documents are its own idempotency check's business,
+    and leaving them out keeps this check cheap enough to run on every manifest.
+    """
     by_id = catalog.by_id()
     try:
         ids = catalog.resolution().closure(manifest.id)
     except KeyError:
         ids = [manifest.id]
-    closure = []
-    for integration in ids:
-        if integration == manifest.id:
-            closure.append(desired_integration(manifest, catalog.policy))
-        elif integration in by_id:
-            dependency = catalog.source(by_id[integration].path).manifest
-            closure.append(desired_integration(dependency, catalog.policy))
-    return closure
+    closure = [_node(by_id[i]) for i in ids if i != manifest.id and i in by_id]
+    return [*closure, desired_integration(manifest, catalog.policy)]
+
+
+def _node(entry: CatalogEntry) -> DesiredIntegration:
+    payload: dict[str, object] = {
+        "name": entry.id,
+        "version": entry.version or "0.0.0",
+        "description": None,
+        "channel": entry.channel,
+        "environments": None if entry.environments is None else list(entry.environments),
+        "dependencies": [],
+    }
+    digest = doc_checksum("integrations", entry.id, entry.id, payload)
+    node = DesiredDoc("integrations", entry.id, entry.id, payload, digest)
+    return DesiredIntegration(entry.id, entry.version or "0.0.0", (), (node,))
 
 
 def _first_failure(report: SeedReport) -> tuple[str, str] | None:

@@ -110,11 +110,11 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         metavar="N",
         help="Hypothesis examples per manifest in the idempotency check (ini: "
-        "seeding_idempotency_examples, default 3)",
+        "seeding_idempotency_examples, default 2)",
     )
     parser.addini(
         "seeding_idempotency_examples",
         "Hypothesis examples per manifest in the idempotency check",
-        default="3",
+        default="2",
     )
     parser.addini("seeding_db", "SQLite file of the embedded target", default="")

@@ -1,0 +1,137 @@
+"""Speed of the fake Convex deployment on the seeding paths DESIGN §9 depends on.
+
+Usage (repo root): .venv/bin/python bench/fake_speed.py [--catalog DIR] [--count N] [--sqlite N]
+Prints one table: fresh in-memory seeds (the idempotency check), single-row index lookups,
+read_state pages, and one SQLite-backed deployment seeded with N manifests, then reopened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from seeding_suite import remote
+from seeding_suite.catalog import Catalog
+from seeding_suite.engine.desired import DesiredIntegration, desired_integration
+from seeding_suite.engine.seeder import Seeder
+from seeding_suite.environments import DEFAULTS
+from seeding_suite.engine.seeder import RunInfo
+from seeding_suite.targets.local import LocalTarget, seeding_deployment
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from fakes.convex import FakeConvex
+
+DEFAULT_CATALOG = Path("bench/out/catalog-1000")
+RUN = RunInfo("bench", "development", "bench", "0", "c")
+LOOKUPS = 2000
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the result table."""
+
+    what: str
+    value: float
+    unit: str
+
+
+def load_desired(catalog_dir: Path, count: int) -> list[DesiredIntegration]:
+    """The first `count` manifests as desired integrations, dependencies dropped (no gating)."""
+    catalog = Catalog([catalog_dir / "manifests"], catalog_dir, policy=DEFAULTS["development"])
+    files = catalog.files()[:count]
+    desired = [desired_integration(catalog.source(path).manifest) for path in files]
+    return [replace(d, dependencies=()) for d in desired]
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds one call of `action` takes."""
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def seed_fresh(desired: Sequence[DesiredIntegration]) -> list[Row]:
+    """Each manifest seeded twice into its own fresh in-memory fake (the idempotency check)."""
+
+    def run() -> None:
+        for integration in desired:
+            target = LocalTarget(seeding_deployment(seed=0))
+            Seeder(target).seed([integration], RUN)
+            Seeder(target).seed([integration], RUN)
+
+    seconds = timed(run)
+    docs = sum(len(d.docs) for d in desired)
+    return [
+        Row("fresh fake + seed + re-seed, per manifest", seconds / len(desired) * 1000, "ms"),
+        Row("documents seeded in memory", docs / seconds, "docs/s"),
+    ]
+
+
+def _lookup_all(fake: FakeConvex, keys: Sequence[str]) -> None:
+    def handler(ctx: Any, _args: dict[str, Any]) -> None:
+        for key in keys:
+            ctx.db.query("actions").with_index(
+                "by_natural_key", lambda q, k=key: q.eq("naturalKey", k)
+            ).unique()
+
+    fake.register("bench:lookups", "query", handler)
+    fake.query("bench:lookups")
+
+
+def index_lookups(fake: FakeConvex) -> list[Row]:
+    """`.with_index("by_natural_key", eq).unique()` on a table of thousands of rows."""
+    keys = [str(doc["naturalKey"]) for doc in fake.documents("actions")][:LOOKUPS]
+    seconds = timed(lambda: _lookup_all(fake, keys))
+    return [Row(f"unique() lookups ({len(keys)} in one query)", seconds / len(keys) * 1e6, "us")]
+
+
+def read_state(fake: FakeConvex) -> list[Row]:
+    """Seeder.read_state over every seeded table, 1,000-row pages, as a run starts."""
+    seeder = Seeder(LocalTarget(fake))
+    seconds = timed(seeder.read_state)
+    rows = sum(len(fake.documents(table)) for table in remote.SEEDED_TABLES)
+    return [Row(f"read_state ({rows} rows)", seconds * 1000, "ms")]
+
+
+def sqlite_paths(desired: Sequence[DesiredIntegration], workdir: Path) -> list[Row]:
+    """One SQLite-backed deployment seeded with every manifest, then reopened from disk."""
+    db = workdir / "local.sqlite3"
+    fake = seeding_deployment(db, seed=0)
+    seconds = timed(lambda: Seeder(LocalTarget(fake)).seed(desired, RUN))
+    docs = sum(len(d.docs) for d in desired)
+    rows = [Row(f"SQLite seed of {len(desired)} manifests ({docs} docs)", seconds, "s")]
+    rows += index_lookups(fake) + read_state(fake)
+    fake.close()
+    holder: list[FakeConvex] = []
+    reopen = timed(lambda: holder.append(seeding_deployment(db, seed=0)))
+    holder[0].close()
+    return [*rows, Row("SQLite reopen", reopen * 1000, "ms")]
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    width = max(len(row.what) for row in rows)
+    for row in rows:
+        print(f"{row.what:<{width}}  {row.value:>12,.2f} {row.unit}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG, help="generated catalog")
+    parser.add_argument("--count", type=int, default=200, help="manifests seeded one by one")
+    parser.add_argument("--sqlite", type=int, default=1000, help="manifests seeded into SQLite")
+    args = parser.parse_args(argv)
+    desired = load_desired(args.catalog, max(args.count, args.sqlite))
+    rows = seed_fresh(desired[: args.count])
+    with tempfile.TemporaryDirectory() as workdir:
+        rows += sqlite_paths(desired[: args.sqlite], Path(workdir))
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()

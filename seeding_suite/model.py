@@ -99,7 +99,8 @@ JsonSchemaValue = Annotated[
     PlainValidator(_json_schema_value),
     WithJsonSchema(
         {
-            "type": ["object", "boolean"],
+            # Editors (and check-jsonschema) then validate embedded schemas too.
+            "$ref": "https://json-schema.org/draft/2020-12/schema",
             "description": "A JSON Schema (Draft 2020-12); must itself be a valid schema",
         }
     ),

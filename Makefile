@@ -38,6 +38,7 @@ pytest: $(STAMP) $(NODE_STAMP)
 	CI=true $(PY) -m pytest -p no:seeding_suite -p no:cacheprovider tests -n 2 -q
 
 vitest: $(NODE_STAMP)
+	npx tsc --noEmit -p convex
 	npx vitest run
 
 bench: $(STAMP)

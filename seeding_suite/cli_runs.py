@@ -54,7 +54,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(runs, indent=2, sort_keys=True) + "\n")
         return 0
     for run in runs:
-        c = run["counts"]
+        c = {name: int(value) for name, value in run["counts"].items()}
         print(
             f"{run['runId']:<34} {_when(run['startedAt'])}  {run['environment']:<12} "
             f"{run['actor']:<16} {_status(run)}\n    {c['created']} created, {c['updated']} "

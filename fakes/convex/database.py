@@ -8,21 +8,15 @@ and tables in a validating schema are checked on every insert, patch and replace
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from fakes.convex.errors import DatabaseError, InvalidValue, SchemaDefinitionError
 from fakes.convex.ids import FIRST_USER_TABLE_NUMBER, CreationTimes, IdGenerator, decode_id
+from fakes.convex.measured import normalize_measured
 from fakes.convex.query import QueryBuilder
 from fakes.convex.schema import Schema, check_table_name
 from fakes.convex.tables import CREATION_TIME, ID, Document, TableState
-from fakes.convex.values import (
-    UNSET,
-    Value,
-    copy_value,
-    nesting,
-    normalize_value,
-    value_size,
-)
+from fakes.convex.values import UNSET, Value, copy_value, nesting, value_size
 
 if TYPE_CHECKING:
     import random
@@ -32,6 +26,15 @@ if TYPE_CHECKING:
 
 MAX_DOCUMENT_SIZE: Final = 1 << 20
 MAX_DOCUMENT_NESTING: Final = 16
+
+
+class _Body(NamedTuple):
+    """A document's user fields (a private copy) with their size and nesting, checked once."""
+
+    fields: Document
+    size: int
+    nesting: int
+    nested_underscore: bool  # may hold a `_` name below the top level
 
 
 class Catalog:
@@ -110,7 +113,8 @@ class DatabaseReader:
         doc = table.docs.get(doc_id) if table is not None else None
         if doc is None:
             return None
-        self._txn.record_read(value_size(doc))
+        assert table is not None
+        self._txn.record_read(table.size_of(doc_id))
         return _copy(doc)
 
     def query(self, table: str) -> QueryBuilder:
@@ -131,20 +135,22 @@ class DatabaseWriter(DatabaseReader):
 
     def insert(self, table: str, value: Mapping[str, object]) -> str:
         """Insert a document and return its new id; creates the table on first use."""
-        try:
-            check_table_name(table)
-        except SchemaDefinitionError as exc:
-            raise DatabaseError(str(exc)) from None
+        # An existing table's name was checked when the table was created.
+        state = self._catalog.tables.get(table) if type(table) is str else None
+        if state is None:
+            try:
+                check_table_name(table)
+            except SchemaDefinitionError as exc:
+                raise DatabaseError(str(exc)) from None
         fields = self._user_fields(value, None)
-        state = self._catalog.tables.get(table)
         if state is None:
             state = self._catalog.create_table(table)
             self._txn.record_new_table(state, lambda: self._catalog.drop_table(table))
         stamp = self._catalog.times.next()
         doc_id = self._catalog.ids.new_id(state.number, stamp)
-        doc: Document = {ID: doc_id, CREATION_TIME: stamp, **fields}
-        size = self._check_document(state, doc)
-        state.put(doc)
+        doc: Document = {ID: doc_id, CREATION_TIME: stamp, **fields.fields}
+        size = self._check_document(state, doc, fields)
+        state.put(doc, size)
         self._txn.record_write(
             state, doc_id, value_size(doc_id) + size, lambda: state.remove(doc_id)
         )
@@ -156,14 +162,16 @@ class DatabaseWriter(DatabaseReader):
         removed = {k for k, v in value.items() if v is UNSET}
         fields = self._user_fields(value, old)
         merged = {k: v for k, v in old.items() if k not in removed}
-        merged.update(fields)
-        self._write(table, old, merged)
+        merged.update(fields.fields)
+        body = {k: v for k, v in merged.items() if k not in (ID, CREATION_TIME)}
+        self._write(table, old, merged, _Body(body, value_size(body), nesting(body), True))
 
     def replace(self, doc_id: str, value: Mapping[str, object]) -> None:
         """Swap the whole body; `_id` and `_creationTime` stay."""
         table, old = self._existing(doc_id, "Replace")
         fields = self._user_fields(value, old)
-        self._write(table, old, {ID: old[ID], CREATION_TIME: old[CREATION_TIME], **fields})
+        doc = {ID: old[ID], CREATION_TIME: old[CREATION_TIME], **fields.fields}
+        self._write(table, old, doc, fields)
 
     def delete(self, doc_id: str) -> None:
         table, old = self._existing(doc_id, "Delete")
@@ -179,45 +187,52 @@ class DatabaseWriter(DatabaseReader):
             raise DatabaseError(f"{verb} on nonexistent document ID {doc_id}")
         return table, old
 
-    def _write(self, table: TableState, old: Document, new: Document) -> None:
-        size = self._check_document(table, new)
-        table.put(new)
+    def _write(self, table: TableState, old: Document, new: Document, body: _Body) -> None:
+        size = self._check_document(table, new, body)
+        table.put(new, size)
         doc_id = str(old[ID])
         self._txn.record_write(table, doc_id, value_size(doc_id) + size, lambda: table.put(old))
 
-    def _user_fields(self, value: object, old: Document | None) -> Document:
-        """Validate a user-supplied body; system fields may only repeat the stored ones."""
+    def _user_fields(self, value: object, old: Document | None) -> _Body:
+        """Validate a user-supplied body; system fields may only repeat the stored ones.
+
+        Returns the body's private copy (without system fields) with its size and nesting.
+        """
         if not isinstance(value, Mapping):
             raise DatabaseError(f"Expected an object for the document, got {value!r}")
         try:
-            fields = normalize_value(dict(value))
+            measured = normalize_measured(dict(value))
         except InvalidValue as exc:
             raise DatabaseError(str(exc)) from None
+        fields = measured.value
         assert isinstance(fields, dict)
-        for name in list(fields):
-            if not name.startswith("_"):
-                continue
+        size = measured.size
+        for name in [name for name in fields if name[0] == "_"]:
             if old is not None and name in (ID, CREATION_TIME):
                 if fields[name] != old[name]:
                     raise DatabaseError(f"Cannot change the system field {name!r} of {old[ID]!s}")
-                del fields[name]
+                size -= len(name) + 1 + value_size(fields.pop(name))
                 continue
             raise DatabaseError(
                 f"Field '{name}' starts with an underscore, which is only allowed for system "
                 "fields like '_id'"
             )
-        return fields
+        return _Body(fields, size, measured.nesting, measured.nested_underscore)
 
-    def _check_document(self, table: TableState, doc: Document) -> int:
-        """Check a complete document against Convex's document rules; returns its size."""
-        _check_nested_names(doc, top=True)
-        depth = nesting(doc)
+    def _check_document(self, table: TableState, doc: Document, body: _Body) -> int:
+        """Check a complete document against Convex's document rules; returns its size.
+
+        `body` is the document without its system fields, already measured.
+        """
+        if body.nested_underscore:
+            _check_nested_names(doc, top=True)
+        depth = body.nesting
         if depth > MAX_DOCUMENT_NESTING:
             raise DatabaseError(
                 f"Document is too nested (nested {depth} levels deep > maximum nesting "
                 f"{MAX_DOCUMENT_NESTING})"
             )
-        size = value_size(doc)
+        size = body.size + _system_fields_size(doc)
         if size > MAX_DOCUMENT_SIZE:
             raise DatabaseError(
                 f"Value is too large ({size} bytes > maximum size {MAX_DOCUMENT_SIZE} bytes)"
@@ -226,14 +241,20 @@ class DatabaseWriter(DatabaseReader):
         table_def = schema.tables.get(table.name) if schema is not None else None
         if schema is None or not schema.schema_validation or table_def is None:
             return size
-        body = {k: v for k, v in doc.items() if k not in (ID, CREATION_TIME)}
-        problem = table_def.document.check(body, "", self._catalog.table_number)
+        problem = table_def.document.check(body.fields, "", self._catalog.table_number)
         if problem is not None:
             raise DatabaseError(
                 f'Failed to insert or update a document in table "{table.name}" because it '
                 f"does not match the schema: {problem}"
             )
         return size
+
+
+def _system_fields_size(doc: Document) -> int:
+    """What `_id` and `_creationTime` add to a document's size."""
+    return (
+        len(ID) + 1 + value_size(doc[ID]) + len(CREATION_TIME) + 1 + value_size(doc[CREATION_TIME])
+    )
 
 
 def _check_nested_names(value: Value, *, top: bool = False) -> None:

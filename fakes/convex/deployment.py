@@ -22,10 +22,11 @@ from fakes.convex.errors import (
     TransactionLimitError,
 )
 from fakes.convex.ids import Clock, CreationTimes, SystemClock
+from fakes.convex.measured import normalize_measured
 from fakes.convex.paths import FunctionPath, parse_function_path
 from fakes.convex.storage import CommitRecord, MemoryStorage, Storage
 from fakes.convex.transaction import Transaction
-from fakes.convex.values import UNSET, Value, copy_value, nesting, normalize_value, value_size
+from fakes.convex.values import UNSET, Value, copy_value
 
 if TYPE_CHECKING:
     from fakes.convex.schema import Schema
@@ -175,10 +176,9 @@ class FakeConvex:
                 f"Trying to execute {parsed.canonical} as {kind.title()}, but it is defined as "
                 f"{function.kind.title()}."
             )
-        call_args = self._check_args(function, args)
         if function.kind == "query":
-            return self._run_query(function, call_args)
-        return self._run_mutation(function, call_args)
+            return self._run_query(function, self._check_args(function, args))
+        return self._run_mutation(function, args)
 
     def _check_args(self, function: _Function, args: object) -> dict[str, Value]:
         where = function.path.canonical
@@ -187,11 +187,10 @@ class FakeConvex:
         if not isinstance(args, dict):
             raise FunctionFailure(f"Invalid arguments for {where}: expected an object")
         try:
-            normalized = normalize_value(args)
+            normalized, size, _, _ = normalize_measured(args)
         except InvalidValue as exc:
             raise FunctionFailure(f"Invalid arguments for {where}: {exc}") from None
         assert isinstance(normalized, dict)
-        size = value_size(normalized)
         if size > MAX_ARGS_SIZE:
             raise FunctionFailure(
                 f"Arguments for {where} are too large (actual: {size} bytes, maximum size: "
@@ -205,16 +204,15 @@ class FakeConvex:
 
     def _check_result(self, function: _Function, result: object) -> Value:
         try:
-            value = normalize_value(None if result is UNSET else result)
+            value, size, depth, _ = normalize_measured(None if result is UNSET else result)
         except InvalidValue as exc:
             raise FunctionFailure(f"Uncaught Error: invalid return value: {exc}") from None
-        size = value_size(value)
         if size > MAX_RESULT_SIZE:
             raise FunctionFailure(
                 f"Function {function.path.canonical} return value is too large (actual: "
                 f"{size} bytes, maximum size: {MAX_RESULT_SIZE} bytes)"
             )
-        if nesting(value) > MAX_VALUE_NESTING:
+        if depth > MAX_VALUE_NESTING:
             raise FunctionFailure(f"Return value is too nested (> {MAX_VALUE_NESTING})")
         if function.returns is not None:
             problem = function.returns.check(value, "", self._catalog.table_number)
@@ -223,16 +221,17 @@ class FakeConvex:
         return value
 
     def _execute(self, function: _Function, args: dict[str, Value], txn: Transaction) -> Value:
-        """Run the handler and check its result; errors become FunctionFailure."""
+        """Run the handler on `args` (its own copy) and check its result.
+
+        Errors become FunctionFailure.
+        """
         ctx: QueryCtx | MutationCtx
         if function.kind == "query":
             ctx = QueryCtx(DatabaseReader(self._catalog, txn))
         else:
             ctx = MutationCtx(DatabaseWriter(self._catalog, txn))
-        arg_copy = copy_value(args)
-        assert isinstance(arg_copy, dict)
         try:
-            result = function.handler(ctx, arg_copy)
+            result = function.handler(ctx, args)
         except Exception as exc:
             raise _uncaught(exc) from exc
         if txn.limit_error is not None:  # swallowed by the handler, still fatal
@@ -243,14 +242,22 @@ class FakeConvex:
         with self._lock:
             return self._execute(function, args, Transaction(read_only=True))
 
-    def _run_mutation(self, function: _Function, args: dict[str, Value]) -> Value:
+    def _run_mutation(self, function: _Function, raw_args: object) -> Value:
+        """Run a mutation, re-running it from scratch on an (injected) conflict.
+
+        Every attempt gets a fresh private copy of the arguments, normalized from the caller's
+        `raw_args`, which no handler ever sees: an attempt cannot leak changes into the next.
+        """
+        args = self._check_args(function, raw_args)
         key = function.path.key
         if self._fault_hook is not None:
             self._fault_hook(key, "before")
-        for _attempt in range(MAX_OCC_RETRIES + 1):
+        for attempt in range(MAX_OCC_RETRIES + 1):
             with self._lock:
                 txn = Transaction(read_only=False)
                 try:
+                    if attempt > 0:
+                        args = self._check_args(function, raw_args)
                     result = self._execute(function, args, txn)
                     if self._pending_conflicts > 0:
                         self._pending_conflicts -= 1

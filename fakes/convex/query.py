@@ -30,7 +30,6 @@ from fakes.convex.values import (
     encode_value,
     normalize_value,
     sort_key,
-    value_size,
 )
 
 if TYPE_CHECKING:
@@ -204,12 +203,14 @@ class QueryBuilder:
             else:
                 end = min(end, bisect.bisect_left(entries, after))
         positions = range(start, end) if self._order == "asc" else range(end - 1, start - 1, -1)
-        assert self._table is not None
-        docs = self._table.docs
+        table = self._table
+        assert table is not None
+        docs = table.docs
         for position in positions:
             entry = entries[position]
-            doc = docs[entry_id(entry)]
-            self._txn.record_read(value_size(doc))
+            doc_id = entry_id(entry)
+            doc = docs[doc_id]
+            self._txn.record_read(table.size_of(doc_id))
             if all(predicate(doc) for predicate in self._filters):
                 yield entry, doc
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING, Final
 
-from fakes.convex.values import UNSET, SortKey, Unset, Value, sort_key
+from fakes.convex.values import UNSET, SortKey, Unset, Value, sort_key, value_size
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -25,8 +25,12 @@ BY_ID: Final = "by_id"
 
 def field_at(doc: Document, path: str) -> Value | Unset:
     """The value at a dot path, or UNSET when any step is missing or not an object."""
+    return _field_at_parts(doc, tuple(path.split(".")))
+
+
+def _field_at_parts(doc: Document, parts: tuple[str, ...]) -> Value | Unset:
     current: Value | Unset = doc
-    for part in path.split("."):
+    for part in parts:
         if not isinstance(current, dict):
             return UNSET
         current = current.get(part, UNSET)
@@ -39,17 +43,32 @@ class IndexState:
     def __init__(self, name: str, fields: tuple[str, ...]) -> None:
         self.name = name
         self.fields = fields
+        self._paths = tuple(tuple(field.split(".")) for field in fields)
+        self._top_level = all(len(path) == 1 for path in self._paths)
         self.entries: list[EntryKey] = []
 
     def entry(self, doc: Document) -> EntryKey:
-        doc_id = doc[ID]
-        return (*(sort_key(field_at(doc, f)) for f in self.fields), sort_key(doc_id))
+        if self._top_level:  # the usual index: no dot paths to walk
+            keys = [sort_key(doc.get(field, UNSET)) for field in self.fields]
+        else:
+            keys = [sort_key(_field_at_parts(doc, path)) for path in self._paths]
+        keys.append(sort_key(doc[ID]))
+        return tuple(keys)
 
     def add(self, doc: Document) -> None:
         bisect.insort(self.entries, self.entry(doc))
 
+    def replace(self, old: Document, new: Document) -> None:
+        """Move `old`'s entry to `new`'s (nothing moves when the indexed fields are equal)."""
+        old_key, new_key = self.entry(old), self.entry(new)
+        if old_key != new_key:
+            self._remove_key(old_key)
+            bisect.insort(self.entries, new_key)
+
     def remove(self, doc: Document) -> None:
-        key = self.entry(doc)
+        self._remove_key(self.entry(doc))
+
+    def _remove_key(self, key: EntryKey) -> None:
         position = bisect.bisect_left(self.entries, key)
         if position < len(self.entries) and self.entries[position] == key:
             del self.entries[position]
@@ -68,7 +87,10 @@ class TableState:
     def __init__(self, name: str, number: int, user_indexes: dict[str, tuple[str, ...]]) -> None:
         self.name = name
         self.number = number
+        # Stored documents are never mutated in place: every write stores a new dict, and
+        # readers get copies. So a document may be shared with a store without copying.
         self.docs: dict[str, Document] = {}
+        self._sizes: dict[str, int] = {}  # value_size of documents, filled as they are known
         # `by_id` is not maintained: ids are random, so keeping it sorted would cost every
         # insert a mid-list insertion; `index()` builds it on the rare query that names it.
         self.indexes: dict[str, IndexState] = {
@@ -77,24 +99,40 @@ class TableState:
         for index_name, fields in user_indexes.items():
             self.indexes[index_name] = IndexState(index_name, (*fields, CREATION_TIME))
 
-    def put(self, doc: Document) -> Document | None:
-        """Insert or overwrite `doc` (by its `_id`); returns the previous version."""
+    def put(self, doc: Document, size: int | None = None) -> Document | None:
+        """Insert or overwrite `doc` (by its `_id`); returns the previous version.
+
+        `size` is the document's value_size when the caller has it (else computed on demand).
+        """
         doc_id = doc[ID]
         assert isinstance(doc_id, str)
         old = self.docs.get(doc_id)
         for index in self.indexes.values():
-            if old is not None:
-                index.remove(old)
-            index.add(doc)
+            if old is None:
+                index.add(doc)
+            else:
+                index.replace(old, doc)
         self.docs[doc_id] = doc
+        if size is None:
+            self._sizes.pop(doc_id, None)
+        else:
+            self._sizes[doc_id] = size
         return old
 
     def remove(self, doc_id: str) -> Document | None:
         old = self.docs.pop(doc_id, None)
+        self._sizes.pop(doc_id, None)
         if old is not None:
             for index in self.indexes.values():
                 index.remove(old)
         return old
+
+    def size_of(self, doc_id: str) -> int:
+        """The stored document's value_size (what reading it costs), computed at most once."""
+        size = self._sizes.get(doc_id)
+        if size is None:
+            size = self._sizes[doc_id] = value_size(self.docs[doc_id])
+        return size
 
     def index(self, name: str) -> IndexState | None:
         """The named index (None if the table has no such index)."""

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Mapping
 from typing import Final, TypeAlias
@@ -34,12 +35,23 @@ def _join(path: str, key: str) -> str:
 
 
 class Validator:
-    """A `v.*` validator. `check` returns None when the value matches, else a description."""
+    """A `v.*` validator. `check` returns None when the value matches, else a description.
+
+    `matches` is the fast yes/no every write asks; only a mismatch pays for `_explain`, which
+    names the first problem as Convex does. The two must agree on every value.
+    """
 
     optional: bool = False
 
-    def check(self, value: Value, path: str, tables: TableNumbers) -> str | None:
+    def matches(self, value: Value, tables: TableNumbers) -> bool:
         raise NotImplementedError
+
+    def check(self, value: Value, path: str, tables: TableNumbers) -> str | None:
+        return None if self.matches(value, tables) else self._explain(value, path, tables)
+
+    def _explain(self, value: Value, path: str, tables: TableNumbers) -> str:
+        """Why `value` (which does not match) fails, with the path of the first problem."""
+        return self._mismatch(value, path)
 
     def to_json(self) -> Json:
         raise NotImplementedError
@@ -57,13 +69,15 @@ class Validator:
 
 
 class _Scalar(Validator):
-    def __init__(self, name: str, json_type: str, accepts: Callable[[Value], bool]) -> None:
+    """A validator that accepts exactly the (normalized) values of one Python type."""
+
+    def __init__(self, name: str, json_type: str, accepts: type) -> None:
         self._name = name
         self._json_type = json_type
         self._accepts = accepts
 
-    def check(self, value: Value, path: str, tables: TableNumbers) -> str | None:
-        return None if self._accepts(value) else self._mismatch(value, path)
+    def matches(self, value: Value, tables: TableNumbers) -> bool:
+        return isinstance(value, self._accepts)
 
     def to_json(self) -> Json:
         return {"type": self._json_type}
@@ -76,15 +90,14 @@ class VId(Validator):
     def __init__(self, table: str) -> None:
         self.table = table
 
-    def check(self, value: Value, path: str, tables: TableNumbers) -> str | None:
-        if isinstance(value, str):
-            try:
-                number, _ = decode_id(value)
-            except InvalidValue:
-                number = None
-            if number is not None and number == tables(self.table):
-                return None
-        return self._mismatch(value, path)
+    def matches(self, value: Value, tables: TableNumbers) -> bool:
+        if not isinstance(value, str):
+            return False
+        try:
+            number, _ = decode_id(value)
+        except InvalidValue:
+            return False
+        return number == tables(self.table)
 
     def to_json(self) -> Json:
         return {"type": "id", "tableName": self.table}
@@ -100,8 +113,10 @@ class VLiteral(Validator):
         self.literal = literal
         self._key = sort_key(literal)
 
-    def check(self, value: Value, path: str, tables: TableNumbers) -> str | None:
-        return None if sort_key(value) == self._key else self._mismatch(value, path)
+    def matches(self, value: Value, tables: TableNumbers) -> bool:
+        if isinstance(self.literal, str):  # the usual case; same answer as the sort keys
+            return isinstance(value, str) and value == self.literal
+        return sort_key(value) == self._key
 
     def to_json(self) -> Json:
         return {"type": "literal", "value": encode_value(self.literal, "convex_encoded_json")}
@@ -114,14 +129,19 @@ class VArray(Validator):
     def __init__(self, element: Validator) -> None:
         self.element = element
 
-    def check(self, value: Value, path: str, tables: TableNumbers) -> str | None:
+    def matches(self, value: Value, tables: TableNumbers) -> bool:
+        if not isinstance(value, list):
+            return False
+        return all(map(self.element.matches, value, itertools.repeat(tables)))
+
+    def _explain(self, value: Value, path: str, tables: TableNumbers) -> str:
         if not isinstance(value, list):
             return self._mismatch(value, path)
         for index, item in enumerate(value):
             problem = self.element.check(item, f"{path}[{index}]", tables)
             if problem is not None:
                 return problem
-        return None
+        raise AssertionError("matches() and _explain() disagree")
 
     def to_json(self) -> Json:
         return {"type": "array", "value": self.element.to_json()}
@@ -137,6 +157,9 @@ class VOptional(Validator):
 
     def __init__(self, inner: Validator) -> None:
         self.inner = inner
+
+    def matches(self, value: Value, tables: TableNumbers) -> bool:
+        return self.inner.matches(value, tables)
 
     def check(self, value: Value, path: str, tables: TableNumbers) -> str | None:
         return self.inner.check(value, path, tables)
@@ -158,8 +181,21 @@ class VObject(Validator):
             if not isinstance(name, str) or not name or name.startswith("$"):
                 raise SchemaDefinitionError(f"Invalid field name in v.object(): {name!r}")
         self.fields = dict(fields)
+        self._names = frozenset(self.fields)
+        self._items = tuple(self.fields.items())
 
-    def check(self, value: Value, path: str, tables: TableNumbers) -> str | None:
+    def matches(self, value: Value, tables: TableNumbers) -> bool:
+        if not isinstance(value, dict) or not value.keys() <= self._names:
+            return False
+        for name, validator in self._items:
+            if name in value:
+                if not validator.matches(value[name], tables):
+                    return False
+            elif not validator.optional:
+                return False
+        return True
+
+    def _explain(self, value: Value, path: str, tables: TableNumbers) -> str:
         if not isinstance(value, dict):
             return self._mismatch(value, path)
         for name, validator in self.fields.items():
@@ -181,7 +217,7 @@ class VObject(Validator):
                     f"Object contains extra field `{name}` that is not in the validator.\n"
                     f"{where}\nObject: {_show(value)}\nValidator: {self.describe()}"
                 )
-        return None
+        raise AssertionError("matches() and _explain() disagree")
 
     def to_json(self) -> Json:
         return {"type": "object", "value": {k: _field_json(f) for k, f in self.fields.items()}}
@@ -198,7 +234,16 @@ class VRecord(Validator):
         self.keys = keys
         self.values = values
 
-    def check(self, value: Value, path: str, tables: TableNumbers) -> str | None:
+    def matches(self, value: Value, tables: TableNumbers) -> bool:
+        if not isinstance(value, dict):
+            return False
+        keys, values = self.keys, self.values
+        return all(
+            keys.matches(key, tables) and values.matches(item, tables)
+            for key, item in value.items()
+        )
+
+    def _explain(self, value: Value, path: str, tables: TableNumbers) -> str:
         if not isinstance(value, dict):
             return self._mismatch(value, path)
         for key, item in value.items():
@@ -207,7 +252,7 @@ class VRecord(Validator):
             )
             if problem is not None:
                 return problem
-        return None
+        raise AssertionError("matches() and _explain() disagree")
 
     def to_json(self) -> Json:
         return {
@@ -224,10 +269,8 @@ class VUnion(Validator):
     def __init__(self, members: tuple[Validator, ...]) -> None:
         self.members = members
 
-    def check(self, value: Value, path: str, tables: TableNumbers) -> str | None:
-        if any(member.check(value, path, tables) is None for member in self.members):
-            return None
-        return self._mismatch(value, path)
+    def matches(self, value: Value, tables: TableNumbers) -> bool:
+        return any(member.matches(value, tables) for member in self.members)
 
     def to_json(self) -> Json:
         return {"type": "union", "value": [member.to_json() for member in self.members]}
@@ -236,37 +279,33 @@ class VUnion(Validator):
         return f"v.union({', '.join(member.describe() for member in self.members)})"
 
 
-def _is_float(value: Value) -> bool:
-    return isinstance(value, float)
-
-
 class Validators:
     """The `v` namespace: `v.string()`, `v.object({...})`, `v.optional(...)`, ..."""
 
     def string(self) -> Validator:
-        return _Scalar("string", "string", lambda x: isinstance(x, str))
+        return _Scalar("string", "string", str)
 
     def number(self) -> Validator:
-        return _Scalar("float64", "number", _is_float)
+        return _Scalar("float64", "number", float)  # a bool is an int, never a float
 
     float64 = number
 
     def int64(self) -> Validator:
-        return _Scalar("int64", "bigint", lambda x: isinstance(x, Int64))
+        return _Scalar("int64", "bigint", Int64)
 
     bigint = int64
 
     def boolean(self) -> Validator:
-        return _Scalar("boolean", "boolean", lambda x: isinstance(x, bool))
+        return _Scalar("boolean", "boolean", bool)
 
     def null(self) -> Validator:
-        return _Scalar("null", "null", lambda x: x is None)
+        return _Scalar("null", "null", type(None))
 
     def bytes(self) -> Validator:
-        return _Scalar("bytes", "bytes", lambda x: isinstance(x, bytes))
+        return _Scalar("bytes", "bytes", bytes)
 
     def any(self) -> Validator:
-        return _Scalar("any", "any", lambda x: True)
+        return _Scalar("any", "any", object)
 
     def id(self, table: str) -> Validator:
         return VId(table)

@@ -12,7 +12,7 @@ import enum
 import math
 import struct
 from dataclasses import dataclass
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias, TypeGuard
 
 from fakes.convex.errors import InvalidValue
 
@@ -53,8 +53,21 @@ Value: TypeAlias = bool | float | Int64 | bytes | str | list["Value"] | dict[str
 Json: TypeAlias = bool | int | float | str | list["Json"] | dict[str, "Json"] | None
 
 
+def is_plain_field_name(name: object) -> TypeGuard[str]:
+    """True for a legal field name: the check_field_name rules, without building a message."""
+    return (
+        type(name) is str
+        and 0 < len(name) <= MAX_FIELD_NAME_LEN
+        and name[0] != "$"
+        and name.isascii()
+        and name.isprintable()  # for ASCII: no control characters
+    )
+
+
 def check_field_name(name: object) -> str:
     """Return `name` if it is a legal Convex field name, else raise InvalidValue."""
+    if is_plain_field_name(name):
+        return name
     if not isinstance(name, str):
         raise InvalidValue(f"Field name {name!r} is not a string")
     if not name:
@@ -118,12 +131,18 @@ def normalize_value(value: object, *, _depth: int = 0) -> Value:
     raise InvalidValue(f"{type(value).__name__} is not a supported Convex type: {value!r}")
 
 
+_CONTAINERS: Final = (list, dict)
+
+
 def copy_value(value: Value) -> Value:
-    """A deep copy of an already valid value (faster than copy.deepcopy)."""
+    """A deep copy of an already valid value (faster than copy.deepcopy).
+
+    Scalars are immutable and shared; only lists and objects are rebuilt.
+    """
     if isinstance(value, list):
-        return [copy_value(item) for item in value]
+        return [copy_value(item) if isinstance(item, _CONTAINERS) else item for item in value]
     if isinstance(value, dict):
-        return {k: copy_value(v) for k, v in value.items()}
+        return {k: copy_value(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
     return value
 
 
@@ -235,12 +254,12 @@ def encode_value(value: Value, fmt: ValueFormat) -> Json:
 
 def value_size(value: Value) -> int:
     """Convex's notion of a value's size, used by the document, argument and write limits."""
+    if isinstance(value, str):
+        return (len(value) if value.isascii() else len(value.encode("utf-8"))) + 2
     if value is None or isinstance(value, bool):
         return 1
     if isinstance(value, float | Int64 | int):
         return 9
-    if isinstance(value, str):
-        return len(value.encode("utf-8")) + 2
     if isinstance(value, bytes):
         return len(value) + 2
     if isinstance(value, list):
@@ -278,6 +297,10 @@ def sort_key(value: Value | Unset) -> SortKey:
     floats by IEEE total order, strings by UTF-8 bytes, arrays element-wise, objects by
     their (sorted key, value) pairs.
     """
+    if type(value) is str:  # the common cases first: index fields and ids
+        return (6, value.encode("utf-8"))
+    if type(value) is float:
+        return (3, _float_key(value))
     if value is UNSET:
         return (0,)
     if value is None:

@@ -86,7 +86,8 @@ class GuardedSeeder:
             seeder = Seeder(leased, limits=self.limits, progress=self.progress)
             report = seeder.seed(candidates, run, options)
             self.outcome = None
-            if self.health.enabled:
+            # A run that wrote nothing has nothing to roll back: it is not read again.
+            if self.health.enabled and report.documents_written > 0:
                 state = Seeder(leased).read_state()
                 problems = check_health(leased, state, candidates, report, self.health.checks)
                 if problems:
@@ -146,11 +147,12 @@ def guarded_rollback(
     plan_only: bool = False,
     lock: LockSettings | None = None,
     limits: BatchLimits | None = None,
+    holder: str | None = None,
 ) -> tuple[RollbackPlan, RollbackResult | None]:
     """Plan a rollback (`plan_only`: read only, no lease), or plan and apply it under the lease."""
     if plan_only:
         return plan_rollback(target, run_id, to=to, force=force), None
-    holder = new_holder(info.actor)
+    holder = holder or new_holder(info.actor)
     with Lease(target, lock or LockSettings(), holder, info.run_id) as lease:
         leased = LeasedTarget(target, lease)
         plan = plan_rollback(leased, run_id, to=to, force=force)

@@ -17,7 +17,7 @@ from seeding_suite import remote
 from seeding_suite.engine.batching import BatchLimits, IntegrationTooLarge, make_batches
 from seeding_suite.engine.ledger import op_stamp, read_ledger, read_stamps, undo_op
 from seeding_suite.engine.plan import IntegrationPlan
-from seeding_suite.errors import ConvexError, SeedError
+from seeding_suite.errors import ConvexFunctionError, SeedError
 
 if TYPE_CHECKING:
     from seeding_suite.targets.base import ConvexTarget
@@ -249,8 +249,13 @@ def apply_rollback(
         recorder.record(rollback_id, step.run, "running", started)
         try:
             written = _apply_step(recorder, rollback_id, step, limits or BatchLimits())
-        except (ConvexError, IntegrationTooLarge) as exc:
-            reason = f"rollback of run {step.run_id} failed, nothing of its batch written: {exc}"
+        except (ConvexFunctionError, IntegrationTooLarge) as exc:
+            # Refused by the target (or too large): the failing batch wrote nothing, earlier
+            # ones stand; once the cause is dealt with, running the rollback again finishes it.
+            # A transport error propagates as is: the rollback run stays "running".
+            reason = (
+                f"rollback of run {step.run_id} stopped, the failing batch wrote nothing: {exc}"
+            )
             recorder.record(rollback_id, step.run, "failed", started, reason=reason)
             raise RollbackError(reason) from exc
         result.written += written

@@ -15,6 +15,7 @@ from seeding_suite.remote import FUNCTIONS
 from seeding_suite.targets.twin import register_seeding_functions, seeding_schema
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from fakes.convex import Clock
@@ -36,8 +37,14 @@ def seeding_deployment(
 class LocalTarget:
     """A ConvexTarget calling a FakeConvex directly, as the admin."""
 
-    def __init__(self, fake: FakeConvex, description: str = "memory") -> None:
+    def __init__(
+        self,
+        fake: FakeConvex,
+        description: str = "memory",
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
         self.fake = fake
+        self._on_close = on_close
         self._description = description
 
     @property
@@ -62,3 +69,6 @@ class LocalTarget:
 
     def close(self) -> None:
         self.fake.close()
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None

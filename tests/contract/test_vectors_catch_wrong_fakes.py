@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from fakes.convex import FunctionFailure
 from fakes.convex.query import IndexRangeBuilder
 from fakes.convex.transaction import Transaction
+from seeding_suite.targets import twin_apply
 from tests.contract.test_vectors import VECTORS, check_step, rows, vector_deployment
 
 
@@ -22,7 +24,7 @@ def vectors_failing() -> list[str]:
                 check_step(fake, step, f"{path.stem} step {number}", clock)
             for table, expected in vector["expectTables"].items():
                 assert rows(fake, table) == expected
-        except (AssertionError, pytest.fail.Exception):
+        except (AssertionError, pytest.fail.Exception, FunctionFailure):
             failing.append(Path(path).stem)
     return failing
 
@@ -41,3 +43,22 @@ def test_a_fake_that_keeps_writes_of_a_failed_mutation_is_caught(
 def test_a_fake_whose_gt_includes_the_bound_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(IndexRangeBuilder, "gt", IndexRangeBuilder.gte)
     assert "read-state-pages-in-natural-key-order" in vectors_failing()
+
+
+def test_a_twin_that_keeps_no_ledger_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(twin_apply._Batch, "log", lambda *args: None)
+    assert {"ledger-records-pre-images", "restore-puts-back-exactly"} <= set(vectors_failing())
+
+
+def test_a_twin_that_ignores_the_lease_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(twin_apply, "require_lease", lambda *args: None)
+    assert "apply-batch-requires-the-lease-when-given" in vectors_failing()
+
+
+def test_a_twin_whose_restore_ignores_the_run_id_is_caught(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        twin_apply, "_stamp", lambda doc: None if doc is None else {"checksum": doc["checksum"]}
+    )
+    assert "restore-precondition-and-force" in vectors_failing()

@@ -26,6 +26,8 @@ from tests.support.guarded import V1, V2, MovableClock, invariant_problems, run,
 
 ROOT = Path(__file__).resolve().parents[2]
 TTL = LockSettings(ttl_seconds=30, wait_seconds=0)
+RB_1 = RollbackInfo("rb-1", "t", "0", "killed rollback")
+RB_2 = RollbackInfo("rb-2", "t", "0", "rollback again")
 
 
 def clean_v2() -> dict[str, object]:
@@ -94,11 +96,11 @@ def test_a_rollback_killed_anywhere_is_completed_by_running_it_again(at: int, ph
     target.fake.set_fault_hook(Killer(at, phase))
     small = BatchLimits(max_ops=2)
     with contextlib.suppress(InjectedFault):
-        guarded_rollback(target, RollbackInfo("rb-1", "t", "0", "x"), run_id="v2", limits=small)
+        guarded_rollback(target, RB_1, run_id="v2", limits=small, lock=TTL)
     target.fake.set_fault_hook(None)
     assert invariant_problems(target.fake) == []
     clock.advance(TTL.ttl_seconds)
-    guarded_rollback(target, RollbackInfo("rb-2", "t", "0", "x"), run_id="v2", limits=small)
+    guarded_rollback(target, RB_2, run_id="v2", limits=small, lock=TTL)
     assert seeded_docs(target.fake) == docs_v1
     assert invariant_problems(target.fake) == []
     assert target.query(remote.GET_LOCK, {"name": "seeding"}) is None
@@ -133,17 +135,17 @@ def test_a_seeder_killed_with_sigkill_leaves_a_target_the_next_run_completes(
     first = LocalTarget(seeding_deployment(db))
     GuardedSeeder(first).seed(V1, run("v1"))
     first.close()
-    child = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", CHILD, str(db)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert child.stdout is not None
-    lines = [child.stdout.readline(), child.stdout.readline()]
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
+    ) as child:
+        assert child.stdout is not None
+        lines = [child.stdout.readline(), child.stdout.readline()]
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
     assert lines[1].startswith("batch 2/"), lines
     target = LocalTarget(seeding_deployment(db))
     try:

@@ -13,7 +13,6 @@ from tests.unit.engine.engine_builders import build
 
 if TYPE_CHECKING:
     from fakes.convex import FakeConvex
-    from seeding_suite.engine.desired import DesiredIntegration
     from seeding_suite.targets.base import ConvexTarget
 
 START_MS = 1_767_225_600_000.0
@@ -85,7 +84,3 @@ def invariant_problems(fake: FakeConvex) -> list[str]:
         elif newest[key] != current.get(key):
             problems.append(f"{key}: ledger says {newest[key]}, data is {current.get(key)}")
     return problems
-
-
-def catalog_ids(catalog: list[DesiredIntegration]) -> list[str]:
-    return [d.id for d in catalog]

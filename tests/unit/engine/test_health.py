@@ -77,7 +77,9 @@ def test_the_built_in_checks_find_missing_changed_and_dangling_documents() -> No
     state = Seeder(target).read_state()
     problems = [str(p) for p in check_health(target, state, V1, report)]
     assert "readable: http: its integration node is not readable" in problems
-    assert any(p.startswith("documents: stripe:") and "missing actions stripe/a0" in p for p in problems)
+    assert any(
+        p.startswith("documents: stripe:") and "missing actions stripe/a0" in p for p in problems
+    )
     assert any(p.startswith("documents: core:") and "differ actions core/a1" in p for p in problems)
     assert "dependencies: stripe: dependency http is missing" in problems
 
@@ -103,9 +105,17 @@ def test_dependencies_outside_their_range_are_reported() -> None:
 
 def test_health_checks_can_be_turned_off() -> None:
     target = fresh()
-    seeder = GuardedSeeder(
-        target, health=HealthSettings(enabled=False, checks=(no_stripe_3_2,))
-    )
+    seeder = GuardedSeeder(target, health=HealthSettings(enabled=False, checks=(no_stripe_3_2,)))
     seeder.seed(V2, run("run-1"))
     assert seeder.outcome is None
     assert target.query(remote.GET_RUN, {"runId": "run-1"})["status"] == "succeeded"
+
+
+def test_a_run_that_wrote_nothing_is_not_checked_again() -> None:
+    target = fresh()
+    checked = HealthSettings(checks=(no_stripe_3_2,))
+    GuardedSeeder(target, health=HealthSettings(enabled=False)).seed(V2, run("run-1"))
+    seeder = GuardedSeeder(target, health=checked)
+    report = seeder.seed(V2, run("run-2"))
+    assert seeder.outcome is None
+    assert {r.action for r in report.results.values()} == {"unchanged"}

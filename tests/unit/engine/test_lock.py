@@ -41,8 +41,12 @@ class Waiting:
         return self.now
 
 
-def lease(t: LocalTarget, holder: str, waiting: Waiting, settings: LockSettings = SETTINGS) -> Lease:
-    return Lease(t, settings, holder, f"run-{holder}", sleep=waiting.sleep, monotonic=waiting.monotonic)
+def lease(
+    t: LocalTarget, holder: str, waiting: Waiting, settings: LockSettings = SETTINGS
+) -> Lease:
+    return Lease(
+        t, settings, holder, f"run-{holder}", sleep=waiting.sleep, monotonic=waiting.monotonic
+    )
 
 
 def test_it_takes_a_free_lease_and_gives_it_back() -> None:

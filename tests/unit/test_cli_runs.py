@@ -1,0 +1,86 @@
+"""`seeding-suite runs` and `seeding-suite rollback` on the embedded target."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+from seeding_suite.cli import main
+from seeding_suite.engine.guarded import GuardedSeeder
+from seeding_suite.targets.local import LocalTarget, seeding_deployment
+from tests.support.guarded import V1, V2, run
+from tests.unit.engine.engine_builders import build
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "local.sqlite3"
+    target = LocalTarget(seeding_deployment(path))
+    GuardedSeeder(target).seed(V1, run("run-1"))
+    GuardedSeeder(target).seed(V2, run("run-2"))
+    target.close()
+    return path
+
+
+def output(capsys: pytest.CaptureFixture[str], *argv: str, code: int = 0) -> str:
+    capsys.readouterr()
+    assert main(list(argv)) == code
+    captured = capsys.readouterr()
+    return captured.out + captured.err
+
+
+def test_runs_lists_environment_actor_status_and_counts_newest_first(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = json.loads(output(capsys, "runs", "--json", "--db", str(db)))
+    assert [r["runId"] for r in runs] == ["run-2", "run-1"]
+    assert (runs[1]["environment"], runs[1]["actor"], runs[1]["status"]) == (
+        "development",
+        "tester",
+        "succeeded",
+    )
+    assert runs[1]["counts"]["created"] == 3
+    text = output(capsys, "runs", "--db", str(db), "--limit", "1")
+    assert "run-2" in text and "run-1" not in text and "1 run(s)" in text
+    assert "1 created, 2 updated, 1 unchanged" in text
+
+
+def test_rollback_plan_writes_nothing(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = db.read_bytes()
+    text = output(capsys, "rollback", "run-2", "--plan", "--db", str(db))
+    assert "undo run run-2: restore" in text
+    assert db.read_bytes() == before
+    plan = json.loads(output(capsys, "rollback", "run-2", "--plan", "--json", "--db", str(db)))
+    assert plan["plan"]["runs"][0]["runId"] == "run-2" and "rollbackRuns" not in plan
+
+
+def test_rollback_refuses_plainly_when_a_later_run_touched_the_documents(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = LocalTarget(seeding_deployment(db))
+    GuardedSeeder(target).seed([*V2[:3], build("monday", "0.2.0", label="#")], run("run-3"))
+    target.close()
+    text = output(capsys, "rollback", "run-2", "--db", str(db), code=2)
+    assert text.startswith("seeding-suite: later runs changed")
+    assert "written by run run-3" in text and "--force" in text
+    assert "Traceback" not in text
+    forced = output(capsys, "rollback", "run-2", "--force", "--db", str(db))
+    assert "rolled back run run-2" in forced
+    runs = json.loads(output(capsys, "runs", "--json", "--db", str(db)))
+    statuses = {r["runId"]: r for r in runs}
+    assert statuses["run-2"]["rolledBackBy"] == runs[0]["runId"]
+    assert runs[0]["rollbackOf"] == "run-2"
+    assert "rolled back by" in output(capsys, "runs", "--db", str(db))
+
+
+def test_rollback_to_undoes_every_later_run(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = json.loads(output(capsys, "rollback", "--to", "run-1", "--json", "--db", str(db)))
+    assert [r["undid"] for r in result["rollbackRuns"]] == ["run-2"]
+    assert output(capsys, "rollback", "--db", str(db), code=2).startswith(
+        "seeding-suite: name exactly one run"
+    )

@@ -27,14 +27,15 @@ class BatchLimits:
     """Soft targets for packing, and hard caps one integration must fit.
 
     Convex allows 16,000 writes, 16 MiB written, 16 MiB of arguments and 4,096 index ranges per
-    transaction; `applyBatch` reads one index range per op plus its batch record, so the hard
-    caps stay below those with room to spare.
+    transaction; `applyBatch` reads one index range per op plus its batch record, and every
+    write also stores the document's previous version in the ledger (so a batch writes up to
+    twice its size): the hard caps stay below those limits with room to spare.
     """
 
     max_ops: int = 500
-    max_bytes: int = 4 * MIB
+    max_bytes: int = 3 * MIB
     hard_max_ops: int = 4000
-    hard_max_bytes: int = 12 * MIB
+    hard_max_bytes: int = 7 * MIB
 
 
 class IntegrationTooLarge(SeedError):

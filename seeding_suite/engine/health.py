@@ -8,11 +8,13 @@ problem makes the guarded seeder roll the run back (engine/guarded.py).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from seeding_suite.engine.gating import satisfies
+from seeding_suite.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from seeding_suite.engine.desired import DesiredIntegration
@@ -121,3 +123,18 @@ def check_health(
     }
     view = HealthView(target, state, seeded, report)
     return [problem for check in (*BUILT_IN, *checks) for problem in check(view)]
+
+
+def load_health_checks(specs: Iterable[str]) -> tuple[HealthCheck, ...]:
+    """The project's checks, named `module:function` (ini `seeding_health_checks`)."""
+    checks = []
+    for spec in specs:
+        module_name, _, function = spec.partition(":")
+        try:
+            check = getattr(importlib.import_module(module_name), function)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise ConfigurationError(f"health check {spec!r} cannot be loaded: {exc}") from exc
+        if not callable(check):
+            raise ConfigurationError(f"health check {spec!r} is not callable")
+        checks.append(check)
+    return tuple(checks)

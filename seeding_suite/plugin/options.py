@@ -105,6 +105,19 @@ def add_options(parser: pytest.Parser) -> None:
         "environment (shown in the plan first)",
     )
     group.addoption(
+        "--lock-wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="How long to wait for another seeder's lease on the target (ini: seeding_lock_wait, "
+        "default 120)",
+    )
+    group.addoption(
+        "--no-health-checks",
+        action="store_true",
+        help="Do not verify the target after applying (no automatic rollback)",
+    )
+    group.addoption(
         "--idempotency-examples",
         type=positive_int,
         default=None,
@@ -118,3 +131,11 @@ def add_options(parser: pytest.Parser) -> None:
         default="2",
     )
     parser.addini("seeding_db", "SQLite file of the embedded target", default="")
+    parser.addini("seeding_lock_wait", "Seconds to wait for another seeder's lease", default="120")
+    parser.addini("seeding_lock_ttl", "Seconds a lease lives without renewal", default="60")
+    parser.addini(
+        "seeding_health_checks",
+        "Project health checks run after applying: module:function, one per line",
+        type="linelist",
+        default=[],
+    )

@@ -13,6 +13,8 @@ import pytest
 from seeding_suite.catalog import Catalog
 from seeding_suite.checks import CHECKS
 from seeding_suite.checks.idempotency import IdempotencyCheck
+from seeding_suite.engine.health import HealthSettings, load_health_checks
+from seeding_suite.engine.lock import LockSettings
 from seeding_suite.environments import EnvironmentPolicy, load_policies, select_policy
 from seeding_suite.errors import ConfigurationError
 from seeding_suite.plugin.session import SeedingSession
@@ -30,6 +32,17 @@ from seeding_suite.settings import (
 def _policy(config: pytest.Config) -> EnvironmentPolicy:
     policies = load_policies(config.rootpath)
     return select_policy(environment_name(config.option.seed_env), policies)
+
+
+def _seconds(config: pytest.Config, which: str) -> float:
+    raw = str(config.getini(f"seeding_lock_{which}"))
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise ConfigurationError(f"seeding_lock_{which} must be a number of seconds, got {raw!r}")
+    return value
 
 
 def make_runner(config: pytest.Config) -> CheckRunner:
@@ -64,6 +77,9 @@ def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
             rootdir=config.rootpath,
         )
         policy = _policy(config)
+        checks = load_health_checks(config.getini("seeding_health_checks"))
+        wait = option.lock_wait if option.lock_wait is not None else _seconds(config, "wait")
+        lock = LockSettings(ttl_seconds=_seconds(config, "ttl"), wait_seconds=wait)
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from exc
     settings = StageSettings(
@@ -78,5 +94,7 @@ def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
         plan=option.plan,
         plan_json=Path(option.plan_json) if option.plan_json else None,
         apply_plan=Path(option.apply_plan) if option.apply_plan else None,
+        lock=lock,
+        health=HealthSettings(enabled=not option.no_health_checks, checks=checks),
     )
     return SeedingSession(config, runner, settings)

@@ -15,10 +15,14 @@ from typing import TYPE_CHECKING, Literal
 
 from seeding_suite import __version__
 from seeding_suite.engine.checksum import combine
+from seeding_suite.engine.guarded import GuardedSeeder
+from seeding_suite.engine.health import HealthSettings
+from seeding_suite.engine.lock import LockSettings, new_holder
 from seeding_suite.engine.planview import load_plan, plan_document, plan_lines
 from seeding_suite.engine.seeder import IntegrationResult, RunInfo, Seeder, SeedOptions, SeedReport
 from seeding_suite.errors import PlanError, SeedingSuiteError
 from seeding_suite.settings import TargetSettings, actor, git_commit
+from seeding_suite.targets.base import CountingTarget
 from seeding_suite.targets.open import open_target
 
 if TYPE_CHECKING:
@@ -51,6 +55,8 @@ class StageSettings:
     plan: bool = False
     plan_json: Path | None = None
     apply_plan: Path | None = None
+    lock: LockSettings = field(default_factory=LockSettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
 
 
 @dataclass(frozen=True)
@@ -232,17 +238,35 @@ class SeedStage:
             allow_downgrade=settings.allow_downgrade,
             force=settings.force,
         )
-        target = open_target(settings.target, read_only=settings.plan)
+        holder = new_holder(run.actor)
+        target = CountingTarget(
+            open_target(
+                settings.target,
+                read_only=settings.plan,
+                holder=holder,
+                wait_seconds=settings.lock.wait_seconds,
+            )
+        )
         try:
-            seeder = Seeder(target, progress=self.progress)
             if settings.plan:
+                seeder = Seeder(target, progress=self.progress)
                 prepared = seeder.prepare(ordered, run, options)
                 self._write_plan(prepared, result)
-                prepared.report.calls = seeder.calls
+                prepared.report.calls = target.calls
                 return prepared.report
             if settings.apply_plan is not None:
-                self._check_plan(seeder.prepare(ordered, run, options).plans, settings.apply_plan)
-            return seeder.seed(ordered, run, options)
+                planned = Seeder(target).prepare(ordered, run, options).plans
+                self._check_plan(planned, settings.apply_plan)
+            guarded = GuardedSeeder(
+                target,
+                progress=self.progress,
+                lock=settings.lock,
+                health=settings.health,
+                holder=holder,
+            )
+            report = guarded.seed(ordered, run, options)
+            report.calls = target.calls
+            return report
         finally:
             target.close()
 

@@ -21,3 +21,26 @@ class ConvexTarget(Protocol):
     def mutation(self, path: str, args: dict[str, Any]) -> Any: ...
 
     def close(self) -> None: ...
+
+
+class CountingTarget:
+    """A ConvexTarget that counts every call made through it (the audit log's convex_calls)."""
+
+    def __init__(self, inner: ConvexTarget) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    @property
+    def description(self) -> str:
+        return self.inner.description
+
+    def query(self, path: str, args: dict[str, Any]) -> Any:
+        self.calls += 1
+        return self.inner.query(path, args)
+
+    def mutation(self, path: str, args: dict[str, Any]) -> Any:
+        self.calls += 1
+        return self.inner.mutation(path, args)
+
+    def close(self) -> None:
+        self.inner.close()

@@ -23,6 +23,7 @@ from fakes.convex.errors import (
     SchemaDefinitionError,
     TransactionLimitError,
 )
+from fakes.convex.faults import Fault, FaultInjector
 from fakes.convex.ids import Clock, ManualClock, SystemClock, decode_id, is_valid_id
 from fakes.convex.paths import FunctionPath, parse_function_path
 from fakes.convex.query import IndexRangeBuilder, QueryBuilder
@@ -39,7 +40,7 @@ from fakes.convex.values import (
     encode_value,
     value_size,
 )
-from fakes.convex.wsgi import ConvexWsgiApp, Fault, FaultInjector, make_wsgi_app
+from fakes.convex.wsgi import ConvexWsgiApp, make_wsgi_app
 
 __all__ = [
     "UNSET",

@@ -7,13 +7,10 @@ are 200 `{"status": "error"}` envelopes, protocol problems are `{code, message}`
 
 from __future__ import annotations
 
-import enum
 import hmac
 import json
 import logging
-import random
 import re
-import threading
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal, cast
@@ -24,15 +21,13 @@ from fakes.convex.paths import parse_function_path
 from fakes.convex.values import ValueFormat, decode_convex_json, encode_value
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Iterable
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
-
-    from _typeshed import OptExcInfo
 
     from fakes.convex.deployment import FakeConvex
     from fakes.convex.values import Json, Value
 
-__all__ = ["ConvexWsgiApp", "Fault", "FaultInjector", "InjectedEvent", "make_wsgi_app"]
+__all__ = ["ConvexWsgiApp", "make_wsgi_app"]
 
 _LOG: Final = logging.getLogger("fakes.convex.wsgi")
 MAX_BODY_BYTES: Final = 16 * 2**20 + 2000  # MAX_BACKEND_PUBLIC_API_REQUEST_SIZE
@@ -54,7 +49,7 @@ _ENCODED_BY_DEFAULT_BELOW: Final = {
 }
 _KEY_TYPE_PREFIXES: Final = ("prod:", "dev:")
 _PIPED_KEY_TYPE_PREFIXES: Final = ("preview:", "project:")
-_INTERNAL_ERROR: Final = "Your request couldn't be completed. Try again later."
+INTERNAL_ERROR: Final = "Your request couldn't be completed. Try again later."
 
 Route = Literal["query", "mutation", "action", "function", "run"]
 _POST_ROUTES: Final[dict[str, Route]] = {
@@ -116,10 +111,10 @@ class ConvexWsgiApp:
             code = "OptimisticConcurrencyControlFailure"
             reply = _json_reply(503, {"code": code, "message": str(exc)})
         except InjectedFault:
-            reply = _json_reply(500, {"code": "InternalServerError", "message": _INTERNAL_ERROR})
+            reply = _json_reply(500, {"code": "InternalServerError", "message": INTERNAL_ERROR})
         except Exception:
             _LOG.exception("fake Convex request %s failed", request_id)
-            reply = _json_reply(500, {"code": "InternalServerError", "message": _INTERNAL_ERROR})
+            reply = _json_reply(500, {"code": "InternalServerError", "message": INTERNAL_ERROR})
         start_response(
             f"{reply.status} {_STATUS_TEXT.get(reply.status, '')}".rstrip(),
             [
@@ -335,93 +330,3 @@ def _error_envelope(failure: FunctionFailure, request_id: str, fmt: ValueFormat)
         # FunctionFailure.data is typed `object`; the deployment only ever puts a value there.
         envelope["errorData"] = encode_value(cast("Value", failure.data), fmt)
     return envelope
-
-
-# ---------------------------------------------------------------- fault injection
-
-
-class Fault(enum.Enum):
-    """What `FaultInjector` does to a chosen request."""
-
-    FAIL_BEFORE = "fail_before"
-    """Answer 500 InternalServerError without running anything."""
-    DROP_BEFORE = "drop_before"
-    """Answer 502 with an empty body (a proxy that lost the backend); nothing ran."""
-    LOSE_REPLY = "lose_reply"
-    """Run the request (a mutation commits), then answer 502 with an empty body."""
-
-
-@dataclass(frozen=True)
-class InjectedEvent:
-    """One fault that was injected: the request's number (from 1), its path and the fault."""
-
-    request: int
-    path: str
-    fault: Fault
-
-
-class FaultInjector:
-    """WSGI middleware failing a seeded share of `/api/` requests, before or after handling.
-
-    `rate` is the chance per request; the same `seed` and request order give the same faults,
-    so a convergence test that fails can be replayed. `events` records what was injected.
-    """
-
-    def __init__(
-        self,
-        app: WSGIApplication,
-        *,
-        rate: float,
-        seed: int = 0,
-        faults: Sequence[Fault] = tuple(Fault),
-    ) -> None:
-        if not 0.0 <= rate <= 1.0 or not faults:
-            raise ValueError("rate must lie in [0, 1] and at least one fault must be allowed")
-        self._app = app
-        self._rate = rate
-        self._faults = tuple(faults)
-        self._rng = random.Random(seed)
-        self._lock = threading.Lock()
-        self._requests = 0
-        self.events: list[InjectedEvent] = []
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        fault = self._choose(path) if path.startswith("/api/") else None
-        if fault is Fault.FAIL_BEFORE:
-            body = json.dumps({"code": "InternalServerError", "message": _INTERNAL_ERROR}).encode()
-            start_response(
-                "500 Internal Server Error",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
-        if fault is Fault.LOSE_REPLY:
-            self._run_and_discard(environ)
-        if fault is not None:
-            start_response("502 Bad Gateway", [("Content-Length", "0")])
-            return [b""]
-        return self._app(environ, start_response)
-
-    def _choose(self, path: str) -> Fault | None:
-        with self._lock:
-            self._requests += 1
-            if self._rng.random() >= self._rate:
-                return None
-            fault = self._rng.choice(self._faults)
-            self.events.append(InjectedEvent(self._requests, path, fault))
-            return fault
-
-    def _run_and_discard(self, environ: WSGIEnvironment) -> None:
-        def ignore_start(
-            status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None, /
-        ) -> Callable[[bytes], object]:
-            return len
-
-        result = self._app(environ, ignore_start)
-        try:
-            for _chunk in result:
-                pass
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from fakes.convex import FakeConvex, MutationCtx, QueryCtx
+from fakes.convex.faults import Fault, FaultInjector
 from fakes.convex.server import RunningServer, serve
-from fakes.convex.wsgi import Fault, FaultInjector, make_wsgi_app
+from fakes.convex.wsgi import make_wsgi_app
 from seeding_suite.client import ConvexClient
 from seeding_suite.errors import ConvexAuthError, ConvexFunctionError, ConvexTransportError
 

@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from fakes.convex import ConvexError, FakeConvex, InjectedFault, Int64, MutationCtx, QueryCtx
-from fakes.convex.wsgi import MAX_BODY_BYTES, RUNNING_TEXT, Fault, FaultInjector, make_wsgi_app
+from fakes.convex.faults import Fault, FaultInjector
+from fakes.convex.wsgi import MAX_BODY_BYTES, RUNNING_TEXT, make_wsgi_app
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -68,7 +68,7 @@ def seed_fresh(
 class IdempotencyCheck:
     """See the module docstring; `examples` Hypothesis examples per manifest."""
 
-    examples: int = 2
+    examples: int = 1
     name: str = NAME
     requires: tuple[str, ...] = ("schema", "references", "dependencies")
     description: str = "seeding twice into a fresh fake Convex writes nothing the second time"
@@ -95,6 +95,8 @@ class IdempotencyCheck:
                     "the state; seeding must be idempotent",
                 )
             ]
+        if self.examples == 0:
+            return []
         return self._properties(source, closure, user_state(target, system=False))
 
     def _properties(

@@ -25,9 +25,11 @@ class TargetState:
 
     docs: dict[tuple[str, str], StoredDoc] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
+    _grouped: dict[str, list[StoredDoc]] | None = field(default=None, repr=False, compare=False)
 
     def add(self, doc: StoredDoc, version: str | None = None) -> None:
         self.docs[(doc.table, doc.natural_key)] = doc
+        self._grouped = None
         if version is not None:
             self.versions[doc.integration] = version
 
@@ -35,10 +37,13 @@ class TargetState:
         return self.docs.get((table, natural_key))
 
     def by_integration(self) -> dict[str, list[StoredDoc]]:
-        grouped: dict[str, list[StoredDoc]] = defaultdict(list)
-        for doc in self.docs.values():
-            grouped[doc.integration].append(doc)
-        return grouped
+        """Documents grouped by integration (computed once; plans ask for it per integration)."""
+        if self._grouped is None:
+            grouped: dict[str, list[StoredDoc]] = defaultdict(list)
+            for doc in self.docs.values():
+                grouped[doc.integration].append(doc)
+            self._grouped = dict(grouped)
+        return self._grouped
 
     def integrations(self) -> set[str]:
         return {doc.integration for doc in self.docs.values() if doc.table == "integrations"}

@@ -21,13 +21,13 @@ def integration_list(value: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def positive_int(value: str) -> int:
+def count(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
         number = -1
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number (0 or more), got {value!r}")
     return number
 
 
@@ -119,16 +119,16 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--idempotency-examples",
-        type=positive_int,
+        type=count,
         default=None,
         metavar="N",
         help="Hypothesis examples per manifest in the idempotency check (ini: "
-        "seeding_idempotency_examples, default 2)",
+        "seeding_idempotency_examples, default 1; 0: none)",
     )
     parser.addini(
         "seeding_idempotency_examples",
         "Hypothesis examples per manifest in the idempotency check",
-        default="2",
+        default="1",
     )
     parser.addini("seeding_db", "SQLite file of the embedded target", default="")
     parser.addini("seeding_lock_wait", "Seconds to wait for another seeder's lease", default="120")

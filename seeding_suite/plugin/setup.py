@@ -52,9 +52,9 @@ def make_runner(config: pytest.Config) -> CheckRunner:
         policy = _policy(config)
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from exc
-    examples = config.option.idempotency_examples or int(
-        str(config.getini("seeding_idempotency_examples"))
-    )
+    examples = config.option.idempotency_examples
+    if examples is None:
+        examples = int(str(config.getini("seeding_idempotency_examples")))
     checks = [IdempotencyCheck(examples) if c.name == "idempotency" else c for c in CHECKS]
     return CheckRunner(Catalog(roots, config.rootpath, policy=policy), checks)
 

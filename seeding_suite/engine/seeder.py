@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from seeding_suite import remote
 from seeding_suite.engine.batching import (
@@ -26,6 +26,7 @@ from seeding_suite.engine.gating import gate
 from seeding_suite.engine.plan import DocCounts, IntegrationPlan, plan_all
 from seeding_suite.engine.state import StoredDoc, TargetState
 from seeding_suite.errors import ConvexError, ConvexFunctionError
+from seeding_suite.targets.base import CountingTarget
 
 if TYPE_CHECKING:
     from seeding_suite.targets.base import ConvexTarget
@@ -113,24 +114,20 @@ class Seeder:
         limits: BatchLimits | None = None,
         progress: Progress | None = None,
     ) -> None:
-        self.target = target
+        self.target = CountingTarget(target)
         self.limits = limits or BatchLimits()
         self.progress = progress
-        self.calls = 0
 
-    def _query(self, path: str, args: dict[str, Any]) -> Any:
-        self.calls += 1
-        return self.target.query(path, args)
-
-    def _mutation(self, path: str, args: dict[str, Any]) -> Any:
-        self.calls += 1
-        return self.target.mutation(path, args)
+    @property
+    def calls(self) -> int:
+        """Convex calls this seeder made (the summary's "Convex calls")."""
+        return self.target.calls
 
     def _pages(self, table: str, *, include_fields: bool) -> Iterator[remote.StateDoc]:
         after: str | None = None
         while True:
             args = {"table": table, "after": after, "limit": PAGE, "includeFields": include_fields}
-            page = cast("remote.ReadStateResult", self._query(remote.READ_STATE, args))
+            page = cast("remote.ReadStateResult", self.target.query(remote.READ_STATE, args))
             yield from page["docs"]
             after = page["next"]
             if after is None:
@@ -236,7 +233,7 @@ class Seeder:
         prepared = self.prepare(candidates, run, options)
         if prepared.conflicts:
             rows = [c.record(run.run_id) for c in prepared.conflicts]
-            self._mutation(remote.RECORD_CONFLICTS, {"conflicts": rows})
+            self.target.mutation(remote.RECORD_CONFLICTS, {"conflicts": rows})
         report = self.apply(prepared, run)
         report.seconds = time.time() - started
         failed = any(r.action == "failed" for r in report.results.values())
@@ -265,7 +262,9 @@ class Seeder:
                 return
         args = {"runId": run.run_id, "batchId": f"{run.run_id}/{number}", "ops": batch.ops}
         try:
-            applied = cast("remote.ApplyBatchResult", self._mutation(remote.APPLY_BATCH, args))
+            applied = cast(
+                "remote.ApplyBatchResult", self.target.mutation(remote.APPLY_BATCH, args)
+            )
         except ConvexError as exc:
             message = _describe_failure(exc)
             for integration in batch.integrations:
@@ -295,7 +294,7 @@ class Seeder:
                 "convexCalls": self.calls + 1,
             },
         }
-        self._mutation(remote.RECORD_RUN, {"run": record})
+        self.target.mutation(remote.RECORD_RUN, {"run": record})
 
 
 def _without(batch: Batch, drop: set[str]) -> Batch:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import semantic_version
@@ -44,9 +45,14 @@ class Resolution:
     blocked: dict[str, str]
     dependencies: dict[str, tuple[str, ...]] = field(repr=False)
 
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each sound id's index in `order` (built once: every idempotency check asks)."""
+        return {name: i for i, name in enumerate(self.order)}
+
     def closure(self, integration: str) -> list[str]:
         """The id's transitive dependencies in seeding order, itself last (KeyError if unsound)."""
-        position = {name: i for i, name in enumerate(self.order)}
+        position = self.position
         if integration not in position:
             raise KeyError(integration)
         needed = {integration}

@@ -191,7 +191,7 @@ class SeedStage:
     def _seed_candidates(
         self, candidates: Candidates, result: StageResult, *, reseed: bool
     ) -> None:
-        order = {name: i for i, name in enumerate(self.runner.catalog.resolution().order)}
+        order = self.runner.catalog.resolution().position
         ordered = sorted(
             (d for _, d in candidates.values()), key=lambda d: (order.get(d.id, 1 << 30), d.id)
         )

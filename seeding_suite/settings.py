@@ -35,6 +35,8 @@ class TargetSettings:
     url: str | None = None
     key: Secret | None = field(default=None, repr=False)
     db: Path = DEFAULT_DB
+    max_calls_per_second: float = 100.0  # the PRD's database-load limit
+    timeout: float = 30.0
 
     @property
     def description(self) -> str:

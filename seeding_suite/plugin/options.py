@@ -49,6 +49,13 @@ def add_options(parser: pytest.Parser) -> None:
         "CONVEX_SELF_HOSTED_ADMIN_KEY); default: the embedded local target",
     )
     group.addoption(
+        "--convex-rate",
+        type=float,
+        default=None,
+        metavar="N",
+        help="At most N Convex calls per second (ini: seeding_convex_rate, default 100)",
+    )
+    group.addoption(
         "--seeding-db",
         default=None,
         metavar="PATH",
@@ -131,6 +138,8 @@ def add_options(parser: pytest.Parser) -> None:
         default="1",
     )
     parser.addini("seeding_db", "SQLite file of the embedded target", default="")
+    parser.addini("seeding_convex_rate", "Convex calls per second at most", default="100")
+    parser.addini("seeding_convex_timeout", "Seconds before a Convex call times out", default="30")
     parser.addini("seeding_lock_wait", "Seconds to wait for another seeder's lease", default="120")
     parser.addini("seeding_lock_ttl", "Seconds a lease lives without renewal", default="60")
     parser.addini(

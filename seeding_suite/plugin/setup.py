@@ -6,6 +6,7 @@ pytest.UsageError here: one clear line at start-up, never a traceback mid-run.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -34,14 +35,14 @@ def _policy(config: pytest.Config) -> EnvironmentPolicy:
     return select_policy(environment_name(config.option.seed_env), policies)
 
 
-def _seconds(config: pytest.Config, which: str) -> float:
-    raw = str(config.getini(f"seeding_lock_{which}"))
+def _number(config: pytest.Config, ini: str) -> float:
+    raw = str(config.getini(ini))
     try:
         value = float(raw)
     except ValueError:
         value = -1.0
     if value < 0:
-        raise ConfigurationError(f"seeding_lock_{which} must be a number of seconds, got {raw!r}")
+        raise ConfigurationError(f"{ini} must be a number (0 or more), got {raw!r}")
     return value
 
 
@@ -76,10 +77,19 @@ def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
             db=option.seeding_db or str(config.getini("seeding_db")) or None,
             rootdir=config.rootpath,
         )
+        target = replace(
+            target,
+            max_calls_per_second=option.convex_rate or _number(config, "seeding_convex_rate"),
+            timeout=_number(config, "seeding_convex_timeout"),
+        )
         policy = _policy(config)
         checks = load_health_checks(config.getini("seeding_health_checks"))
-        wait = option.lock_wait if option.lock_wait is not None else _seconds(config, "wait")
-        lock = LockSettings(ttl_seconds=_seconds(config, "ttl"), wait_seconds=wait)
+        wait = (
+            option.lock_wait
+            if option.lock_wait is not None
+            else _number(config, "seeding_lock_wait")
+        )
+        lock = LockSettings(ttl_seconds=_number(config, "seeding_lock_ttl"), wait_seconds=wait)
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from exc
     settings = StageSettings(

@@ -28,7 +28,12 @@ def open_target(
     if settings.url is not None:
         from seeding_suite.targets.remote import RemoteTarget
 
-        return RemoteTarget(settings.url, settings.key)
+        return RemoteTarget(
+            settings.url,
+            settings.key,
+            max_calls_per_second=settings.max_calls_per_second,
+            timeout=settings.timeout,
+        )
     if read_only:
         db = settings.db if settings.db.exists() else None
         return LocalTarget(seeding_deployment(db), str(settings.db))

@@ -42,7 +42,7 @@ def emit_seed_case(
             duration=duration if when == "call" else 0.0,
             user_properties=props,
         )
-        setattr(rep, SYNTHETIC, True)  # the ledger ignores its own reports
+        setattr(rep, SYNTHETIC, True)  # the outcome record ignores its own reports
         return rep
 
     hook = config.hook

@@ -1,4 +1,4 @@
-"""SeedingSession: the controller-side plugin object: ledger, final seed stage, audit summary.
+"""SeedingSession: the controller-side plugin object: outcomes, final seed stage, summary.
 
 Registered only on the xdist controller or in a plain run. The final stage runs in a
 `pytest_runtestloop` wrapper after the loop: every worker has finished and every report has
@@ -16,7 +16,7 @@ import pytest
 
 from seeding_suite import __version__
 from seeding_suite.engine.checksum import combine
-from seeding_suite.plugin.ledger import Ledger
+from seeding_suite.plugin.outcomes import Outcomes
 from seeding_suite.plugin.reporting import SYNTHETIC, add_suite_properties, emit_seed_case
 from seeding_suite.plugin.stage import GUARD, SeedStage, StageResult, StageSettings
 from seeding_suite.settings import actor, git_commit
@@ -42,7 +42,7 @@ class SeedingSession:
         self.config = config
         self.runner = runner
         self.settings = settings
-        self.ledger = Ledger()
+        self.outcomes = Outcomes()
         self.started = datetime.now(UTC)
         self.result: StageResult | None = None
 
@@ -64,11 +64,15 @@ class SeedingSession:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if getattr(report, SYNTHETIC, False):
             return
-        self.ledger.note_report(report.nodeid, report.outcome, report.when, report.user_properties)
+        self.outcomes.note_report(
+            report.nodeid, report.outcome, report.when, report.user_properties
+        )
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed and report.nodeid.endswith((".yaml", ".yml")):
-            self.ledger.note_collection_error(report.nodeid, str(report.longrepr).splitlines()[-1])
+            self.outcomes.note_collection_error(
+                report.nodeid, str(report.longrepr).splitlines()[-1]
+            )
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
@@ -78,7 +82,7 @@ class SeedingSession:
             if reporter is not None:
                 reporter.ensure_newline()
                 reporter.write_sep("-", f"seed stage: {self.settings.target.description}")
-            stage = SeedStage(self.runner, self.settings, self.ledger, self._progress)
+            stage = SeedStage(self.runner, self.settings, self.outcomes, self._progress)
             self.result = stage.run(reseed=self.reseed_requested)
             session.testscollected += len(self.result.cases)  # keeps the progress at 100 %
             for case in self.result.cases:
@@ -115,7 +119,7 @@ class SeedingSession:
             reporter.write_line(f"seed: batch {done}/{total} written")
 
     def _suite_properties(self) -> None:
-        checksums = sorted(c for r in self.ledger.records.values() for c in r.checksums)
+        checksums = sorted(c for r in self.outcomes.records.values() for c in r.checksums)
         props: list[tuple[str, str]] = [
             ("run_id", self.settings.run_id),
             ("environment", self.settings.policy.name),

@@ -1,4 +1,4 @@
-"""The final seed stage: from the ledger to seed testcases (no pytest here, only decisions).
+"""The final seed stage: from the check outcomes to seed testcases (no pytest here, only decisions).
 
 Desired state = the integrations whose checks all passed in this session, admitted by the
 environment's policy and strategy (narrowed by `--integrations`), in dependency order; the
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from seeding_suite.engine.plan import IntegrationPlan
     from seeding_suite.engine.seeder import Prepared
     from seeding_suite.environments import EnvironmentPolicy
-    from seeding_suite.plugin.ledger import Ledger, ManifestRecord
+    from seeding_suite.plugin.outcomes import ManifestRecord, Outcomes
     from seeding_suite.runner import CheckRunner
 
 CaseOutcome = Literal["passed", "failed", "skipped", "error"]
@@ -42,7 +42,7 @@ GUARD = "seeding production needs --confirm-production (or SEEDING_CONFIRM_PRODU
 
 @dataclass(frozen=True)
 class StageSettings:
-    """What the final stage needs to know that is not in the ledger."""
+    """What the final stage needs to know that the check outcomes do not say."""
 
     run_id: str
     target: TargetSettings
@@ -115,12 +115,12 @@ class SeedStage:
         self,
         runner: CheckRunner,
         settings: StageSettings,
-        ledger: Ledger,
+        outcomes: Outcomes,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.runner = runner
         self.settings = settings
-        self.ledger = ledger
+        self.outcomes = outcomes
         self.progress = progress
 
     def run(self, *, reseed: bool) -> StageResult:
@@ -147,7 +147,7 @@ class SeedStage:
             named = settings.policy.named()
         candidates: Candidates = {}
         blocked: Blocked = {}
-        for display, record in sorted(self.ledger.records.items()):
+        for display, record in sorted(self.outcomes.records.items()):
             reason = record.blocking_reason(self.runner.names)
             entry = catalog.entry(catalog.rootdir / display)
             excluded = None if entry is None else catalog.excluded(entry)

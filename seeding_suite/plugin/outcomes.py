@@ -1,4 +1,4 @@
-"""The controller's ledger: every check outcome of the session, per manifest.
+"""The controller's record of every check outcome of the session, per manifest.
 
 It sees the reports of all workers (or of the plain run) and answers one question for the
 final stage: may this manifest be seeded, and if not, why. A manifest qualifies only when
@@ -51,7 +51,7 @@ class ManifestRecord:
 
 
 @dataclass
-class Ledger:
+class Outcomes:
     """Check outcomes of the session by manifest display path (`manifests/stripe.yaml`)."""
 
     records: dict[str, ManifestRecord] = field(default_factory=dict)

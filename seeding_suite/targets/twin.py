@@ -14,7 +14,7 @@ from fakes.convex import FakeConvex, SystemClock
 from seeding_suite import remote
 from seeding_suite.targets.twin_apply import apply_batch, read_ledger
 from seeding_suite.targets.twin_lease import acquire_lock, get_lock, release_lock, renew_lock
-from seeding_suite.targets.twin_rules import checked_limit, seeded_table, user_fields
+from seeding_suite.targets.twin_rules import checked_limit, find_one, seeded_table, user_fields
 from seeding_suite.targets.twin_schema import function_args, seeding_schema
 
 if TYPE_CHECKING:
@@ -44,12 +44,7 @@ def read_state(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _run_doc(ctx: Any, run_id: str) -> dict[str, Any] | None:
-    found: dict[str, Any] | None = (
-        ctx.db.query(remote.RUNS_TABLE)
-        .with_index("by_run_id", lambda q: q.eq("runId", run_id))
-        .unique()
-    )
-    return found
+    return find_one(ctx, remote.RUNS_TABLE, "by_run_id", "runId", run_id)
 
 
 def record_run(ctx: Any, args: dict[str, Any]) -> None:

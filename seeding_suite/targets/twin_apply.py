@@ -15,6 +15,7 @@ from seeding_suite.targets.twin_lease import require_lease
 from seeding_suite.targets.twin_rules import (
     canonical_doc,
     checked_limit,
+    find_one,
     invalid,
     lookup,
     seeded_table,
@@ -93,11 +94,7 @@ class _Batch:
 def apply_batch(ctx: Any, args: dict[str, Any], *, clock: Clock) -> dict[str, Any]:
     if "lock" in args:
         require_lease(ctx, args["lock"], clock.now_ms())
-    done = (
-        ctx.db.query(remote.BATCHES_TABLE)
-        .with_index("by_batch_id", lambda q: q.eq("batchId", args["batchId"]))
-        .unique()
-    )
+    done = find_one(ctx, remote.BATCHES_TABLE, "by_batch_id", "batchId", args["batchId"])
     if done is not None:
         return {"outcomes": done["outcomes"], "replayed": True}
     batch = _Batch(ctx, args["runId"], args["batchId"])

@@ -11,19 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from fakes.convex import ConvexError
 from seeding_suite import remote
-from seeding_suite.targets.twin_rules import invalid, user_fields
+from seeding_suite.targets.twin_rules import find_one, invalid, user_fields
 
 if TYPE_CHECKING:
     from fakes.convex import Clock
 
 
 def _row(ctx: Any, name: str) -> dict[str, Any] | None:
-    found: dict[str, Any] | None = (
-        ctx.db.query(remote.LOCKS_TABLE)
-        .with_index("by_name", lambda q: q.eq("name", name))
-        .unique()
-    )
-    return found
+    return find_one(ctx, remote.LOCKS_TABLE, "by_name", "name", name)
 
 
 def _ttl(ttl: float) -> float:

@@ -29,11 +29,16 @@ def checked_limit(limit: float) -> int:
     return int(limit)
 
 
-def lookup(ctx: Any, table: str, key: str) -> dict[str, Any] | None:
+def find_one(ctx: Any, table: str, index: str, field: str, value: object) -> dict[str, Any] | None:
+    """The one row whose indexed `field` equals `value` (every contract table has such a key)."""
     found: dict[str, Any] | None = (
-        ctx.db.query(table).with_index("by_natural_key", lambda q: q.eq("naturalKey", key)).unique()
+        ctx.db.query(table).with_index(index, lambda q: q.eq(field, value)).unique()
     )
     return found
+
+
+def lookup(ctx: Any, table: str, key: str) -> dict[str, Any] | None:
+    return find_one(ctx, table, "by_natural_key", "naturalKey", key)
 
 
 def user_fields(doc: dict[str, Any]) -> dict[str, Any]:

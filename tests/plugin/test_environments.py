@@ -178,3 +178,25 @@ def test_an_unknown_environment_is_a_usage_error(project: Project) -> None:
     result = project.pytester.runpytest("--seed-env", "prod")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*unknown environment 'prod'; configured: development*"])
+
+
+def test_selective_strategy_seeds_only_what_the_policy_or_integrations_names(
+    project: Project,
+) -> None:
+    platform(project)
+    project.pytester.makefile(
+        ".toml",
+        pyproject='[tool.pytest.ini_options]\ntestpaths = ["manifests"]\njunit_family = "xunit1"\n'
+        '[tool.seeding_suite.environments.qa]\nallow = ["webhooks-core", "wordpress", "*-core"]\n'
+        'strategy = "selective"\n',
+    )
+    run = project.run("--seed-env", "qa")
+    assert set(project.state()) == {"webhooks-core", "wordpress"}
+    assert run.props("seed", "http-core")["reason"] == (
+        "not seeded: not selected by the selective strategy of qa"
+    )
+    named = project.run("--seed-env", "qa", "--integrations", "http-core")
+    assert named.props("seed", "http-core")["action"] == "created"
+    assert (
+        named.props("seed", "wordpress")["reason"] == "not seeded: not selected by --integrations"
+    )

@@ -54,8 +54,8 @@ def test_seeding_through_a_faulty_server_converges_to_the_clean_state(
     fake = seeding_deployment(seed=0)
     app = FaultInjector(make_wsgi_app(fake, admin_key=KEY), rate=rate, seed=seed)
     with serve(app) as running:
-        for attempt in range(1, 6):
-            target = RemoteTarget(running.url, Secret(KEY), sleep=lambda _: None, max_retries=3)
+        for attempt in range(1, 9):
+            target = RemoteTarget(running.url, Secret(KEY), sleep=lambda _: None, max_retries=8)
             try:
                 report = Seeder(target, limits=LIMITS).seed(
                     CATALOG, RunInfo(f"run-{attempt}", "dev", "t", "0", "c")

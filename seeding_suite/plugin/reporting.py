@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 Outcome = Literal["passed", "failed", "skipped", "error"]
+Result = Literal["passed", "failed", "skipped"]
+When = Literal["setup", "call", "teardown"]
 SYNTHETIC = "seeding_synthetic"
 
 
@@ -31,14 +33,16 @@ def emit_seed_case(
     location = (manifest, None, f"seed ({manifest.rsplit('/', 1)[-1]})")
     props = [(name, str(value)) for name, value in properties]
 
-    def report(when: str, result: str, longrepr: object) -> pytest.TestReport:
+    def report(
+        when: When, result: Result, longrepr: tuple[str, int, str] | str | None
+    ) -> pytest.TestReport:
         rep = pytest.TestReport(
             nodeid=nodeid,
             location=location,
             keywords={"seed": 1},
-            outcome=result,  # type: ignore[arg-type]
-            longrepr=longrepr,  # type: ignore[arg-type]
-            when=when,  # type: ignore[arg-type]
+            outcome=result,
+            longrepr=longrepr,
+            when=when,
             duration=duration if when == "call" else 0.0,
             user_properties=props,
         )
@@ -48,7 +52,8 @@ def emit_seed_case(
     hook = config.hook
     hook.pytest_runtest_logstart(nodeid=nodeid, location=location)
     if outcome == "skipped":
-        hook.pytest_runtest_logreport(report=report("setup", "skipped", (manifest, 1, message)))
+        skip = (manifest, 1, message or "not seeded")
+        hook.pytest_runtest_logreport(report=report("setup", "skipped", skip))
     elif outcome == "error":
         hook.pytest_runtest_logreport(report=report("setup", "failed", message))
     else:

@@ -9,8 +9,7 @@
     │       ├── ConvexFunctionError    the function threw; carries `data` (ConvexError data)
     │       └── ConvexLimitError       a Convex transaction or value limit was exceeded
     └── SeedError               the engine could not seed
-        ├── PlanError           the plan cannot be computed or no longer holds
-        └── ApplyError          a batch could not be applied
+        └── PlanError           the plan cannot be computed or no longer holds
 
 A manifest's own mistakes are never exceptions: they are `Finding`s (seeding_suite.findings).
 """
@@ -63,14 +62,6 @@ class SeedError(SeedingSuiteError):
 
 class PlanError(SeedError):
     """A plan cannot be computed, or the target moved since it was computed."""
-
-
-class ApplyError(SeedError):
-    """A batch could not be applied; `batch_id` names it."""
-
-    def __init__(self, message: str, batch_id: str | None = None) -> None:
-        super().__init__(message)
-        self.batch_id = batch_id
 
 
 # Convex reports transaction and value limits as plain function errors (convex-protocol.md §4),

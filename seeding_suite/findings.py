@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,9 +32,6 @@ class Finding:
     path: FieldPath = ()
     line: int | None = None
     column: int | None = None
-
-    def located(self, line: int | None, column: int | None) -> Finding:
-        return replace(self, line=line, column=column)
 
     def render(self) -> str:
         where = self.file

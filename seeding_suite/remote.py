@@ -196,6 +196,12 @@ INVALID_OP = "INVALID_OP"
 LOCK_NOT_HELD = "LOCK_NOT_HELD"
 MAX_TTL_MS = 86_400_000
 
+
+def integration_of(natural_key: str) -> str:
+    """The integration a natural key belongs to: `stripe` for `stripe` and `stripe/refund`."""
+    return natural_key.split("/", 1)[0]
+
+
 Outcome = Literal["created", "updated", "deleted", "unchanged"]
 
 

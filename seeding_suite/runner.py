@@ -10,6 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from seeding_suite.checks import check_named
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 
 if TYPE_CHECKING:
@@ -46,18 +47,12 @@ class CheckRunner:
     def names(self) -> tuple[str, ...]:
         return tuple(check.name for check in self.checks)
 
-    def check(self, name: str) -> Check:
-        for check in self.checks:
-            if check.name == name:
-                return check
-        raise KeyError(name)
-
     def run(self, name: str, path: Path) -> CheckOutcome:
         """The outcome of check `name` on the manifest at `path` (memoized)."""
         key = (path, name)
         outcome = self._outcomes.get(key)
         if outcome is None:
-            outcome = self._outcomes[key] = self._run(self.check(name), path)
+            outcome = self._outcomes[key] = self._run(check_named(name, self.checks), path)
         return outcome
 
     def _run(self, check: Check, path: Path) -> CheckOutcome:

@@ -14,6 +14,8 @@ from seeding_suite.checks.references import ReferencesCheck
 from seeding_suite.checks.schema import SchemaCheck
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from seeding_suite.checks.base import Check
 
 CHECKS: tuple[Check, ...] = (
@@ -25,9 +27,9 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def check_named(name: str) -> Check:
-    """The registered check called `name` (KeyError if there is none)."""
-    for check in CHECKS:
+def check_named(name: str, checks: Sequence[Check] = CHECKS) -> Check:
+    """The check called `name` among `checks` (KeyError if there is none)."""
+    for check in checks:
         if check.name == name:
             return check
     raise KeyError(name)

@@ -169,7 +169,7 @@ def _by_integration(ops: list[remote.RestoreOp]) -> list[IntegrationPlan]:
     """Whole integrations per batch (as seeding does), each keeping the ops' order."""
     grouped: dict[str, list[remote.Op]] = defaultdict(list)
     for op in ops:
-        grouped[op["naturalKey"].split("/", 1)[0]].append(op)
+        grouped[remote.integration_of(op["naturalKey"])].append(op)
     return [IntegrationPlan(i, "updated", ops=group) for i, group in grouped.items()]
 
 

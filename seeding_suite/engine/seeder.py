@@ -300,19 +300,15 @@ class Seeder:
 def _without(batch: Batch, drop: set[str]) -> Batch:
     kept = Batch()
     kept.integrations = [i for i in batch.integrations if i not in drop]
-    kept.ops = [op for op in batch.ops if _op_integration(op) not in drop]
+    kept.ops = [op for op in batch.ops if remote.integration_of(op["naturalKey"]) not in drop]
     return kept
-
-
-def _op_integration(op: remote.Op) -> str:
-    return op["naturalKey"].split("/", 1)[0]
 
 
 def _count_outcomes(batch: Batch, outcomes: Sequence[remote.Outcome], report: SeedReport) -> None:
     """Replace planned counts by what the target says it did (exact even for a replayed batch)."""
     actual: dict[str, DocCounts] = {i: DocCounts() for i in batch.integrations}
     for op, outcome in zip(batch.ops, outcomes, strict=True):
-        counts = actual[_op_integration(op)]
+        counts = actual[remote.integration_of(op["naturalKey"])]
         setattr(counts, outcome, getattr(counts, outcome) + 1)
     for integration, counts in actual.items():
         result = report.results[integration]

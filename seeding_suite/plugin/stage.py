@@ -79,10 +79,6 @@ class StageResult:
     plan: list[str] = field(default_factory=list)
     guarded: bool = False  # the production guard stopped the stage
 
-    @property
-    def seeded(self) -> bool:
-        return self.report is not None and not self.plan and not self.guarded
-
     def totals(self) -> dict[str, int]:
         actions = [dict(c.properties).get("action", "") for c in self.cases]
         names = ("created", "updated", "unchanged", "reseeded", "skipped", "failed", "deleted")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from seeding_suite import remote
 from seeding_suite.client import Secret
 from seeding_suite.engine.lock import Lease, LockSettings
 from seeding_suite.settings import TargetSettings
 from seeding_suite.targets.open import open_target
 from seeding_suite.targets.remote import RemoteTarget
-from seeding_suite.targets.store_lock import StoreLock
+from seeding_suite.targets.store_lock import StoreBusy, StoreLock
 from tests.support.project import Project, manifest
 from tests.support.served import Served
 
@@ -85,7 +86,14 @@ def test_reading_never_takes_the_embedded_lock(project: Project) -> None:
     db = project.pytester.path / ".seeding/local.sqlite3"
     held = StoreLock(db, "writer", wait_seconds=0)
     try:
-        target = open_target(TargetSettings(db=db), read_only=True)
+        target = open_target(TargetSettings(db=db), read_only=True, wait_seconds=0)
+        state = target.query(
+            remote.READ_STATE,
+            {"table": "integrations", "after": None, "limit": 1, "includeFields": False},
+        )
         target.close()
+        with pytest.raises(StoreBusy, match="in use by writer"):  # a writer would have to wait
+            open_target(TargetSettings(db=db), wait_seconds=0)
     finally:
         held.release()
+    assert state == {"docs": [], "next": None}

@@ -63,7 +63,9 @@ class Catalog:
         self.policy = policy
         self._cache_size = cache_size
         self._sources: OrderedDict[Path, ManifestSource] = OrderedDict()
+        self._desired: OrderedDict[Path, DesiredIntegration] = OrderedDict()
         self._files: list[Path] | None = None
+        self._resolved: dict[Path, Path] = {}
         self._entries: dict[Path, CatalogEntry] | None = None
         self._resolution: Resolution | None = None
         self._by_id: dict[str, CatalogEntry] | None = None
@@ -84,9 +86,16 @@ class Catalog:
             self._files = sorted(found, key=self.display)
         return list(self._files)
 
+    def _resolve(self, path: Path) -> Path:
+        # Path.resolve() is a syscall per component; items ask for their file many times.
+        resolved = self._resolved.get(path)
+        if resolved is None:
+            resolved = self._resolved[path] = path.resolve()
+        return resolved
+
     def display(self, path: Path) -> str:
         """The path as messages show it: relative to the rootdir when inside it."""
-        resolved = path.resolve()
+        resolved = self._resolve(path)
         try:
             return resolved.relative_to(self.rootdir).as_posix()
         except ValueError:
@@ -94,7 +103,7 @@ class Catalog:
 
     def source(self, path: Path) -> ManifestSource:
         """The (cached) source of one file; the same object while it stays in the cache."""
-        key = path.resolve()
+        key = self._resolve(path)
         source = self._sources.get(key)
         if source is None:
             source = ManifestSource(key, self.display(key), self.limits)
@@ -105,13 +114,30 @@ class Catalog:
             self._sources.move_to_end(key)
         return source
 
+    def desired_of(self, path: Path) -> DesiredIntegration:
+        """The documents one valid manifest becomes under the policy (cached like sources).
+
+        The idempotency check, the audit log's `checksum` property and the final stage all ask;
+        it is computed once per process while the manifest stays in the cache.
+        """
+        key = self._resolve(path)
+        desired = self._desired.get(key)
+        if desired is None:
+            desired = desired_integration(self.source(key).manifest, self.policy)
+            self._desired[key] = desired
+            if len(self._desired) > self._cache_size:
+                self._desired.popitem(last=False)
+        else:
+            self._desired.move_to_end(key)
+        return desired
+
     def entries(self) -> list[CatalogEntry]:
         """A summary of every file, computed once (each file is parsed and validated)."""
         return list(self._entry_index().values())
 
     def entry(self, path: Path) -> CatalogEntry | None:
         """The summary of the file at `path`, if it is in the catalog."""
-        return self._entry_index().get(path.resolve())
+        return self._entry_index().get(self._resolve(path))
 
     def _entry_index(self) -> dict[Path, CatalogEntry]:
         if self._entries is None:
@@ -136,12 +162,11 @@ class Catalog:
     def desired(self) -> list[DesiredIntegration]:
         """What the environment should hold: valid, admitted manifests, in seeding order."""
         by_id = self.by_id()
-        admitted = [
-            desired_integration(self.source(by_id[i].path).manifest, self.policy)
+        return [
+            self.desired_of(by_id[i].path)
             for i in self.resolution().order
             if i in by_id and self.excluded(by_id[i]) is None
         ]
-        return admitted
 
     def resolution(self) -> Resolution:
         """The dependency resolution of the whole catalog, computed once."""

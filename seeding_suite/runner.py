@@ -1,4 +1,4 @@
-"""Runs checks on manifests: requirements, memoized outcomes, and the manifest's desired state.
+"""Runs checks on manifests: requirements and memoized outcomes.
 
 The pytest items call this; so can anything else (it knows nothing of pytest). Outcomes are
 memoized per process, so a check another check requires runs once, however many items ask.
@@ -6,12 +6,10 @@ memoized per process, so a check another check requires runs once, however many 
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from seeding_suite.checks import check_named
-from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -22,7 +20,6 @@ if TYPE_CHECKING:
     from seeding_suite.findings import Finding
 
 Status = Literal["passed", "failed", "skipped"]
-DESIRED_CACHE = 64
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,6 @@ class CheckRunner:
     catalog: Catalog
     checks: Sequence[Check]
     _outcomes: dict[tuple[Path, str], CheckOutcome] = field(default_factory=dict)
-    _desired: OrderedDict[Path, DesiredIntegration] = field(default_factory=OrderedDict)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -61,18 +57,6 @@ class CheckRunner:
                 return CheckOutcome("skipped", reason=f"not run: the {required} check did not pass")
         findings = tuple(check.run(self.catalog.source(path), self.catalog))
         return CheckOutcome("failed", findings) if findings else _PASSED
-
-    def desired(self, path: Path) -> DesiredIntegration:
-        """The documents the manifest becomes (requires a valid manifest); a small LRU."""
-        cached = self._desired.get(path)
-        if cached is not None:
-            self._desired.move_to_end(path)
-            return cached
-        desired = desired_integration(self.catalog.source(path).manifest, self.catalog.policy)
-        self._desired[path] = desired
-        if len(self._desired) > DESIRED_CACHE:
-            self._desired.popitem(last=False)
-        return desired
 
 
 _PASSED = CheckOutcome("passed")

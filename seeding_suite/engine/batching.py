@@ -58,7 +58,7 @@ def op_size(op: Op) -> int:
 
 def check_fits(plan: IntegrationPlan, limits: BatchLimits) -> int:
     """The plan's size in bytes; raises IntegrationTooLarge naming the limit it breaks."""
-    size = sum(op_size(op) for op in plan.ops)
+    size = plan.size
     if len(plan.ops) > limits.hard_max_ops:
         raise IntegrationTooLarge(
             f"{plan.id}: {len(plan.ops)} documents to write exceed one transaction's budget of "

@@ -8,7 +8,10 @@ target moved in between.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
+
+from seeding_suite.engine.batching import op_size
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -44,6 +47,11 @@ class IntegrationPlan:
     counts: DocCounts = field(default_factory=DocCounts)
     version: str | None = None
     previous_version: str | None = None
+
+    @cached_property
+    def size(self) -> int:
+        """Bytes the ops add to a mutation's arguments (measured once; ops are final)."""
+        return sum(op_size(op) for op in self.ops)
 
 
 def _upsert(

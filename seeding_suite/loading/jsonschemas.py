@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 if TYPE_CHECKING:
     from seeding_suite.findings import FieldPath
@@ -34,6 +32,10 @@ def schema_problem(schema: dict[str, Any] | bool) -> tuple[FieldPath, str] | Non
 
 
 def _explain(schema: dict[str, Any]) -> tuple[FieldPath, str]:
+    # python-jsonschema only names the problem, on the slow path of failing files (DESIGN §9).
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     error = best_match(meta.iter_errors(schema))
     if error is None:  # the two libraries disagree; jsonschema-rs's own message then

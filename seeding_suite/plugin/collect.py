@@ -58,7 +58,7 @@ class CheckItem(pytest.Item):
         runner = self.config.stash[runner_key]
         integration, version, checksum = self.path.stem, "", ""
         if runner.run("schema", self.path).status == "passed":
-            desired = runner.desired(self.path)
+            desired = runner.catalog.desired_of(self.path)
             integration, version, checksum = desired.id, desired.version, desired.checksum
         self.user_properties.extend(
             [("integration", integration), ("version", version), ("checksum", checksum)]

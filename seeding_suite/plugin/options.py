@@ -130,12 +130,12 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         metavar="N",
         help="Hypothesis examples per manifest in the idempotency check (ini: "
-        "seeding_idempotency_examples, default 1; 0: none)",
+        "seeding_idempotency_examples, default 0)",
     )
     parser.addini(
         "seeding_idempotency_examples",
         "Hypothesis examples per manifest in the idempotency check",
-        default="1",
+        default="0",
     )
     parser.addini("seeding_db", "SQLite file of the embedded target", default="")
     parser.addini("seeding_convex_rate", "Convex calls per second at most", default="100")

@@ -168,7 +168,7 @@ class SeedStage:
         """The desired state of a manifest that passed; it must match what the checks saw."""
         path = self.runner.catalog.rootdir / record.display
         try:
-            desired = self.runner.desired(path)
+            desired = self.runner.catalog.desired_of(path)
         except (OSError, SeedingSuiteError, ValueError) as exc:
             return f"not seeded: the manifest could not be reloaded ({exc})", None
         if record.checksums and desired.checksum not in record.checksums:

@@ -1,0 +1,138 @@
+"""::idempotency: a double seed into a fresh fake, its failure messages, and the optional examples."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from manifest_texts import catalog_of, manifest_text
+
+from seeding_suite.checks import idempotency
+from seeding_suite.checks.idempotency import IdempotencyCheck
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from seeding_suite.engine.batching import BatchLimits
+    from seeding_suite.engine.desired import DesiredIntegration
+
+BODY = """\
+connections:
+  - {id: key, name: Key, auth: api_key}
+actions:
+  - {id: a1, name: One, connection: key}
+  - {id: a2, name: Two, connection: key}
+  - {id: a3, name: Three, connection: key}
+triggers:
+  - {id: t1, name: Fired, kind: webhook, connection: key}
+dependencies:
+  - {id: core, version: ^1.0.0}
+"""
+
+
+def run(tmp_path: Path, check: IdempotencyCheck, body: str = BODY) -> list[str]:
+    files = {"app.yaml": manifest_text("app", body=body), "core.yaml": manifest_text("core")}
+    catalog = catalog_of(tmp_path, files)
+    source = catalog.source(tmp_path / "manifests" / "app.yaml")
+    return [f.render() for f in check.run(source, catalog)]
+
+
+def _tamper(ctx: Any, _args: dict[str, Any]) -> None:
+    """Change one seeded document's checksum behind the seeder's back."""
+    doc = ctx.db.query("actions").first()
+    ctx.db.patch(doc["_id"], {"checksum": "c1:sha256:" + "0" * 64})
+
+
+def test_a_good_manifest_with_a_dependency_passes(tmp_path: Path) -> None:
+    assert run(tmp_path, IdempotencyCheck()) == []
+
+
+def test_the_dependency_closure_is_seeded_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeded: list[list[str]] = []
+    real = idempotency.seed_fresh
+
+    def spy(closure: list[DesiredIntegration], limits: BatchLimits | None = None) -> Any:
+        seeded.append([d.id for d in closure])
+        return real(closure, limits)
+
+    monkeypatch.setattr(idempotency, "seed_fresh", spy)
+    assert run(tmp_path, IdempotencyCheck()) == []
+    assert seeded == [["core", "app"]]
+
+
+def test_a_second_seed_that_does_not_find_its_own_state_fails_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = idempotency.seed_fresh
+
+    def drifting(closure: list[DesiredIntegration], limits: BatchLimits | None = None) -> Any:
+        target, report = real(closure, limits)
+        target.fake.register("test:tamper", "mutation", _tamper)
+        target.fake.mutation("test:tamper")
+        return target, report
+
+    monkeypatch.setattr(idempotency, "seed_fresh", drifting)
+    [message] = run(tmp_path, IdempotencyCheck())
+    assert message.startswith("manifests/app.yaml: the second seed did not succeed (app: ")
+    assert "changed without a version bump" in message
+
+
+def test_a_document_over_convex_size_limit_is_named_with_its_line(tmp_path: Path) -> None:
+    body = BODY.replace(
+        "  - {id: a2, name: Two, connection: key}\n",
+        f"  - id: a2\n    name: Two\n    description: {'x' * (1 << 20)}\n",
+    )
+    [message] = run(tmp_path, IdempotencyCheck(), body)
+    assert message.startswith("manifests/app.yaml:9:5: actions[1]: app/a2 (actions) is refused")
+    assert "Value is too large" in message
+    assert "maximum size 1048576 bytes" in message
+
+
+def test_examples_reseed_with_other_batch_sizes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limits_seen: list[int | None] = []
+    real = idempotency.seed_fresh
+
+    def spy(closure: list[DesiredIntegration], limits: BatchLimits | None = None) -> Any:
+        limits_seen.append(None if limits is None else limits.max_ops)
+        return real(closure, limits)
+
+    monkeypatch.setattr(idempotency, "seed_fresh", spy)
+    assert run(tmp_path, IdempotencyCheck(examples=3)) == []
+    assert limits_seen[0] is None
+    assert len(limits_seen) == 4
+    assert all(isinstance(n, int) and 4 <= n <= 40 for n in limits_seen[1:])
+
+
+def test_an_example_whose_final_state_differs_fails_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = idempotency.seed_fresh
+
+    def lossy(closure: list[DesiredIntegration], limits: BatchLimits | None = None) -> Any:
+        target, report = real(closure, limits)
+        if limits is not None:  # only the examples' seeds lose a document
+            target.fake.register("test:tamper", "mutation", _tamper)
+            target.fake.mutation("test:tamper")
+        return target, report
+
+    monkeypatch.setattr(idempotency, "seed_fresh", lossy)
+    [message] = run(tmp_path, IdempotencyCheck(examples=1))
+    assert message.startswith("manifests/app.yaml: batches of at most ")
+    assert message.endswith(" ops gave a different final state")
+
+
+def test_examples_are_off_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    real = idempotency.seed_fresh
+
+    def spy(closure: list[DesiredIntegration], limits: BatchLimits | None = None) -> Any:
+        calls.append(limits)
+        return real(closure, limits)
+
+    monkeypatch.setattr(idempotency, "seed_fresh", spy)
+    assert run(tmp_path, IdempotencyCheck()) == []
+    assert calls == [None]

@@ -86,7 +86,8 @@ class IdempotencyCheck:
         second = Seeder(target).seed(closure, _run(2))
         problem = _first_failure(second, manifest.id)
         if problem is not None:
-            message = f"the second seed did not succeed ({problem[0]}: {problem[1]}); seeding must be idempotent"
+            integration, why = problem
+            message = f"the second seed did not succeed ({integration}: {why}); it must be a no-op"
             return [Finding(NAME, source.display, message)]
         after = user_state(target, system=True)
         if second.documents_written or after != before:

@@ -1,4 +1,4 @@
-"""::idempotency: a double seed into a fresh fake, its failure messages, and the optional examples."""
+"""::idempotency: a double seed into a fresh fake, its failure messages, the optional examples."""
 
 from __future__ import annotations
 

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from seeding_suite.cache import key_of
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 from seeding_suite.loading.source import ManifestSource
+from seeding_suite.loading.yaml import LoadLimits
+from seeding_suite.model import DependencySpec
 from seeding_suite.resolver import Resolution, resolve
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from seeding_suite.cache import ResultCache
     from seeding_suite.environments import EnvironmentPolicy
-    from seeding_suite.loading.yaml import LoadLimits
-    from seeding_suite.model import DependencySpec
 
 SUFFIXES = frozenset({".yaml", ".yml"})
 SOURCE_CACHE = 64
@@ -43,6 +45,31 @@ class CatalogEntry:
     valid: bool
     channel: str = "stable"
     environments: tuple[str, ...] | None = None
+    digest: str | None = None  # SHA-256 of the bytes summarized; None if unreadable
+
+    def fingerprint(self) -> list[object]:
+        """What other manifests' checks may depend on (JSON data, for cache keys)."""
+        envs = None if self.environments is None else list(self.environments)
+        deps = [[d.id, d.range] for d in self.dependencies]
+        return [self.id, self.version, self.valid, self.channel, envs, deps]
+
+    @classmethod
+    def from_fingerprint(
+        cls, data: Any, path: Path, display: str, digest: str
+    ) -> CatalogEntry | None:
+        """The entry a cached fingerprint describes; None when the data is malformed."""
+        try:
+            integration, version, valid, channel, envs, deps = data
+            dependencies = tuple(DependencySpec.model_construct(id=i, range=r) for i, r in deps)
+            environments = None if envs is None else tuple(envs)
+        except (TypeError, ValueError):
+            return None
+        strings = [integration, channel, *(environments or ()), *(d for pair in deps for d in pair)]
+        if not all(isinstance(s, str) for s in strings) or not isinstance(valid, bool):
+            return None
+        return cls(
+            integration, version, dependencies, path, display, valid, channel, environments, digest
+        )
 
 
 class Catalog:
@@ -56,11 +83,13 @@ class Catalog:
         limits: LoadLimits | None = None,
         cache_size: int = SOURCE_CACHE,
         policy: EnvironmentPolicy | None = None,
+        cache: ResultCache | None = None,
     ) -> None:
         self.roots = tuple(dict.fromkeys(root.resolve() for root in roots))
         self.rootdir = rootdir.resolve()
         self.limits = limits
         self.policy = policy
+        self.cache = cache
         self._cache_size = cache_size
         self._sources: OrderedDict[Path, ManifestSource] = OrderedDict()
         self._desired: OrderedDict[Path, DesiredIntegration] = OrderedDict()
@@ -69,6 +98,7 @@ class Catalog:
         self._entries: dict[Path, CatalogEntry] | None = None
         self._resolution: Resolution | None = None
         self._by_id: dict[str, CatalogEntry] | None = None
+        self._claims: dict[str, list[CatalogEntry]] | None = None
 
     def files(self) -> list[Path]:
         """Every *.yaml and *.yml under the roots (not in hidden directories), sorted, once."""
@@ -153,6 +183,38 @@ class Catalog:
                     self._by_id.setdefault(entry.id, entry)
         return self._by_id
 
+    def input_key(self, path: Path, settings: str) -> str | None:
+        """The cache key of everything a valid manifest's checks read; None if not valid.
+
+        That is its bytes and, for every id its dependency closure reaches (its own included),
+        the fingerprints of all files claiming that id: a new duplicate, a version bump or a new
+        cycle anywhere in the closure is a different key.
+        """
+        entry = self.entry(path)
+        if entry is None or not entry.valid or entry.digest is None:
+            return None
+        claims = self._claims_by_id()
+        reached: dict[str, list[list[object]]] = {}
+        pending = [entry.id]
+        while pending:
+            integration = pending.pop()
+            if integration in reached:
+                continue
+            found = claims.get(integration, [])
+            reached[integration] = [e.fingerprint() for e in found]
+            pending.extend(d.id for e in found for d in e.dependencies)
+        policy = repr(self.policy)
+        return key_of(
+            "checks", settings, policy, entry.display, entry.digest, sorted(reached.items())
+        )
+
+    def _claims_by_id(self) -> dict[str, list[CatalogEntry]]:
+        if self._claims is None:
+            self._claims = {}
+            for entry in self.entries():
+                self._claims.setdefault(entry.id, []).append(entry)
+        return self._claims
+
     def excluded(self, entry: CatalogEntry) -> str | None:
         """Why the selected environment does not admit this manifest (None: it does)."""
         if self.policy is None:
@@ -178,6 +240,25 @@ class Catalog:
         # A cached source is reused; otherwise a throwaway one, so this pass over every file
         # does not evict the sources the checks are working on.
         source = self._sources.get(path) or ManifestSource(path, self.display(path), self.limits)
+        try:
+            digest: str | None = source.sha256
+        except OSError:
+            digest = None
+        if self.cache is None or digest is None:
+            return self._summary(source, digest)
+        limits = repr(self.limits or LoadLimits())
+        key = key_of("summary", limits, source.display, digest)
+        cached = self.cache.summary(key)
+        if cached is not None:
+            entry = CatalogEntry.from_fingerprint(cached, path, source.display, digest)
+            if entry is not None:
+                return entry
+        entry = self._summary(source, digest)
+        self.cache.put_summary(key, entry.fingerprint())
+        return entry
+
+    def _summary(self, source: ManifestSource, digest: str | None) -> CatalogEntry:
+        path = source.path
         manifest = source.validated().manifest
         if manifest is not None:
             return CatalogEntry(
@@ -191,6 +272,7 @@ class Catalog:
                 environments=None
                 if manifest.environments is None
                 else tuple(manifest.environments),
+                digest=digest,
             )
         data = source.parsed().data
         fields = data if isinstance(data, dict) else {}
@@ -203,4 +285,5 @@ class Catalog:
             path,
             source.display,
             valid=False,
+            digest=digest,
         )

@@ -1,7 +1,9 @@
-"""Runs checks on manifests: requirements and memoized outcomes.
+"""Runs checks on manifests: requirements, memoized outcomes, and passes reused across runs.
 
 The pytest items call this; so can anything else (it knows nothing of pytest). Outcomes are
 memoized per process, so a check another check requires runs once, however many items ask.
+With a ResultCache, a check that passed on exactly the same inputs in an earlier run passes
+again without running (seeding_suite.cache says what "the same inputs" covers).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from seeding_suite.cache import CachedChecks, ResultCache
     from seeding_suite.catalog import Catalog
     from seeding_suite.checks.base import Check
     from seeding_suite.findings import Finding
@@ -29,6 +32,7 @@ class CheckOutcome:
     status: Status
     findings: tuple[Finding, ...] = ()
     reason: str | None = None
+    cached: bool = False  # a pass reused from an earlier run on the same inputs
 
 
 @dataclass
@@ -37,7 +41,9 @@ class CheckRunner:
 
     catalog: Catalog
     checks: Sequence[Check]
+    cache: ResultCache | None = None
     _outcomes: dict[tuple[Path, str], CheckOutcome] = field(default_factory=dict)
+    _keys: dict[Path, str | None] = field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -55,8 +61,40 @@ class CheckRunner:
         for required in check.requires:
             if self.run(required, path).status != "passed":
                 return CheckOutcome("skipped", reason=f"not run: the {required} check did not pass")
-        findings = tuple(check.run(self.catalog.source(path), self.catalog))
-        return CheckOutcome("failed", findings) if findings else _PASSED
+        cached = self._cached(path)
+        if cached is not None and check.name in cached.passed:
+            return _CACHED
+        source = self.catalog.source(path)
+        findings = tuple(check.run(source, self.catalog))
+        if findings:
+            return CheckOutcome("failed", findings)
+        key = self._key(path)
+        entry = self.catalog.entry(path)
+        # Recorded only if the bytes checked are the bytes the key was made from.
+        if self.cache is not None and key is not None and entry and entry.digest == source.sha256:
+            self.cache.record_pass(key, check.name, self.properties(path))
+        return _PASSED
+
+    def properties(self, path: Path) -> tuple[str, str, str]:
+        """Integration id, version and checksum of a valid manifest (the audit log's)."""
+        cached = self._cached(path)
+        if cached is not None:
+            return cached.integration, cached.version, cached.checksum
+        desired = self.catalog.desired_of(path)
+        return desired.id, desired.version, desired.checksum
+
+    def _cached(self, path: Path) -> CachedChecks | None:
+        key = self._key(path)
+        return None if key is None or self.cache is None else self.cache.checks(key)
+
+    def _key(self, path: Path) -> str | None:
+        if self.cache is None:
+            return None
+        if path not in self._keys:
+            settings = repr([(c.name, c) for c in self.checks])
+            self._keys[path] = self.catalog.input_key(path, settings)
+        return self._keys[path]
 
 
 _PASSED = CheckOutcome("passed")
+_CACHED = CheckOutcome("passed", cached=True)

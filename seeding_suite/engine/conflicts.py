@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Literal
 
 import semantic_version
 
-from seeding_suite.engine.checksum import combine
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -74,13 +72,12 @@ def find_conflicts(
     force: bool = False,
 ) -> dict[str, Conflict]:
     """Conflicts by integration id; an integration the target does not hold has none."""
-    grouped = state.by_integration()
     found: dict[str, Conflict] = {}
     for integration in desired:
         current = state.versions.get(integration.id)
         if current is None:
             continue
-        stored = combine(doc.checksum for doc in grouped.get(integration.id, []))
+        stored = state.checksum_of(integration.id)
         kind = _kind(current, integration.version, stored, integration.checksum)
         if kind is None:
             continue

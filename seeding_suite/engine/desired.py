@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seeding_suite.engine.checksum import canonical_json, checksum, combine
+from seeding_suite.errors import SeedError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from seeding_suite.environments import EnvironmentPolicy
     from seeding_suite.model import Manifest
 
@@ -32,18 +35,60 @@ class DesiredDoc:
         }
 
 
-@dataclass(frozen=True)
 class DesiredIntegration:
-    """Every document of one integration, the integration's dependencies and its checksum."""
+    """Every document of one integration, the integration's dependencies and its checksum.
 
-    id: str
-    version: str
-    dependencies: tuple[tuple[str, str], ...]
-    docs: tuple[DesiredDoc, ...]
+    The documents are given, or loaded on first use by `load` when the checksum is already
+    known: a final stage that learned an integration's checksum from its checks reads the
+    manifest again only if the target holds something else.
+    """
+
+    __slots__ = ("_checksum", "_docs", "_load", "dependencies", "id", "version")
+
+    def __init__(
+        self,
+        id: str,
+        version: str,
+        dependencies: tuple[tuple[str, str], ...],
+        docs: tuple[DesiredDoc, ...] | None = None,
+        *,
+        checksum: str | None = None,
+        load: Callable[[], tuple[DesiredDoc, ...]] | None = None,
+    ) -> None:
+        if (docs is None) == (load is None) or (load is not None and checksum is None):
+            raise ValueError("give the documents, or a loader and the checksum they have")
+        self.id = id
+        self.version = version
+        self.dependencies = dependencies
+        self._docs = docs
+        self._load = load
+        self._checksum = checksum
+
+    def __repr__(self) -> str:
+        return f"DesiredIntegration({self.id!r}, {self.version!r})"
+
+    @property
+    def docs(self) -> tuple[DesiredDoc, ...]:
+        """The documents; loading them raises SeedError if they lost the promised checksum."""
+        if self._docs is None:
+            assert self._load is not None
+            docs = self._load()
+            if combine(doc.checksum for doc in docs) != self._checksum:
+                raise ManifestChanged(
+                    f"{self.id}: the manifest changed after its checks ran; run them again"
+                )
+            self._docs = docs
+        return self._docs
 
     @property
     def checksum(self) -> str:
-        return combine(doc.checksum for doc in self.docs)
+        if self._checksum is None:
+            self._checksum = combine(doc.checksum for doc in self.docs)
+        return self._checksum
+
+
+class ManifestChanged(SeedError):
+    """Documents loaded late are not those whose checksum the checks vouched for."""
 
 
 def _schema_json(schema: object) -> str | None:

@@ -21,7 +21,7 @@ from seeding_suite.engine.batching import (
     make_batches,
 )
 from seeding_suite.engine.conflicts import Conflict, find_conflicts
-from seeding_suite.engine.desired import DesiredIntegration, doc_checksum
+from seeding_suite.engine.desired import DesiredIntegration, ManifestChanged, doc_checksum
 from seeding_suite.engine.gating import gate
 from seeding_suite.engine.plan import DocCounts, IntegrationPlan, plan_all
 from seeding_suite.engine.state import StoredDoc, TargetState
@@ -184,11 +184,12 @@ class Seeder:
                 )
             else:
                 unblocked.append(candidate)
-        gated = gate(unblocked, state)
+        gated = gate(_loadable(unblocked, state, options, report), state)
         for skipped_id, reason in gated.skipped.items():
             report.results[skipped_id] = IntegrationResult(skipped_id, "skipped", message=reason)
         checksums = {d.id: d.checksum for d in gated.allowed}
-        pruned = state.integrations() - options.keep - set(checksums) if options.prune else set()
+        held = set(checksums) | {i for i, r in report.results.items() if r.action == "failed"}
+        pruned = state.integrations() - options.keep - held if options.prune else set()
         plans = plan_all(gated.allowed, state, reseed=options.reseed, prune=pruned)
         fitting: list[IntegrationPlan] = []
         for plan in plans:
@@ -295,6 +296,33 @@ class Seeder:
             },
         }
         self.target.mutation(remote.RECORD_RUN, {"run": record})
+
+
+def _loadable(
+    candidates: Sequence[DesiredIntegration],
+    state: TargetState,
+    options: SeedOptions,
+    report: SeedReport,
+) -> list[DesiredIntegration]:
+    """Candidates whose documents can be planned; one whose late load fails, fails alone.
+
+    Documents given up front are there already; deferred ones load only when the target does
+    not hold exactly their checksum (or a reseed rewrites them).
+    """
+    kept = []
+    for candidate in candidates:
+        if candidate.id in options.reseed or not state.holds_exactly(
+            candidate.id, candidate.checksum
+        ):
+            try:
+                candidate.docs  # noqa: B018 - loads deferred documents, checking their checksum
+            except ManifestChanged as exc:
+                report.results[candidate.id] = IntegrationResult(
+                    candidate.id, "failed", message=str(exc), version=candidate.version
+                )
+                continue
+        kept.append(candidate)
+    return kept
 
 
 def _without(batch: Batch, drop: set[str]) -> Batch:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from seeding_suite.engine.checksum import combine
+
 
 @dataclass(frozen=True)
 class StoredDoc:
@@ -26,10 +28,12 @@ class TargetState:
     docs: dict[tuple[str, str], StoredDoc] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     _grouped: dict[str, list[StoredDoc]] | None = field(default=None, repr=False, compare=False)
+    _checksums: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, doc: StoredDoc, version: str | None = None) -> None:
         self.docs[(doc.table, doc.natural_key)] = doc
         self._grouped = None
+        self._checksums.clear()
         if version is not None:
             self.versions[doc.integration] = version
 
@@ -44,6 +48,22 @@ class TargetState:
                 grouped[doc.integration].append(doc)
             self._grouped = dict(grouped)
         return self._grouped
+
+    def checksum_of(self, integration: str) -> str:
+        """The combined checksum of the integration's stored documents (as desired state's)."""
+        found = self._checksums.get(integration)
+        if found is None:
+            docs = self.by_integration().get(integration, [])
+            found = self._checksums[integration] = combine(doc.checksum for doc in docs)
+        return found
+
+    def holds_exactly(self, integration: str, checksum: str) -> bool:
+        """Whether the stored documents are exactly those of `checksum`, none edited by hand.
+
+        Checksums cover table, key and content, so equal combined checksums mean equal sets.
+        """
+        docs = self.by_integration().get(integration, [])
+        return self.checksum_of(integration) == checksum and not any(d.drifted for d in docs)
 
     def integrations(self) -> set[str]:
         return {doc.integration for doc in self.docs.values() if doc.table == "integrations"}

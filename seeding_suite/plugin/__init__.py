@@ -55,6 +55,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(session, "seeding-suite-session")
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    cache = session.config.stash[runner_key].cache
+    if cache is not None:
+        cache.save()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     session = config.stash.get(session_key, None)
     if session is not None:

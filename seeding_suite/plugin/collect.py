@@ -47,22 +47,26 @@ class CheckItem(pytest.Item):
     def runtest(self) -> None:
         runner = self.config.stash[runner_key]
         outcome = runner.run(self.name, self.path)
-        self._record_properties()
+        self._record_properties(cached=outcome.cached)
         if outcome.status == "skipped":
             pytest.skip(outcome.reason or "not run")
         if outcome.status == "failed":
             raise ManifestCheckFailed(outcome.findings)
 
-    def _record_properties(self) -> None:
-        """`integration`, `version`, `checksum` for the audit log (str values: xdist-safe)."""
+    def _record_properties(self, *, cached: bool) -> None:
+        """`integration`, `version`, `checksum` for the audit log (str values: xdist-safe).
+
+        A pass reused from an earlier run on the same inputs also says `cached`.
+        """
         runner = self.config.stash[runner_key]
         integration, version, checksum = self.path.stem, "", ""
         if runner.run("schema", self.path).status == "passed":
-            desired = runner.catalog.desired_of(self.path)
-            integration, version, checksum = desired.id, desired.version, desired.checksum
+            integration, version, checksum = runner.properties(self.path)
         self.user_properties.extend(
             [("integration", integration), ("version", version), ("checksum", checksum)]
         )
+        if cached:
+            self.user_properties.append(("cached", "true"))
 
     def repr_failure(
         self,

@@ -137,6 +137,18 @@ def add_options(parser: pytest.Parser) -> None:
         "Hypothesis examples per manifest in the idempotency check",
         default="0",
     )
+    group.addoption(
+        "--no-check-cache",
+        action="store_true",
+        help="Run every check, even those that passed before on exactly the same inputs "
+        "(ini: seeding_check_cache = false)",
+    )
+    parser.addini(
+        "seeding_check_cache",
+        "Reuse passes of checks on unchanged inputs (.seeding/cache)",
+        type="bool",
+        default=True,
+    )
     parser.addini("seeding_db", "SQLite file of the embedded target", default="")
     parser.addini("seeding_convex_rate", "Convex calls per second at most", default="100")
     parser.addini("seeding_convex_timeout", "Seconds before a Convex call times out", default="30")

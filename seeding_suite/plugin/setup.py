@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from seeding_suite.cache import DIRECTORY as CACHE_DIRECTORY
+from seeding_suite.cache import ResultCache
 from seeding_suite.catalog import Catalog
 from seeding_suite.checks import CHECKS
 from seeding_suite.checks.idempotency import IdempotencyCheck
@@ -57,7 +59,12 @@ def make_runner(config: pytest.Config) -> CheckRunner:
     if examples is None:
         examples = int(str(config.getini("seeding_idempotency_examples")))
     checks = [IdempotencyCheck(examples) if c.name == "idempotency" else c for c in CHECKS]
-    return CheckRunner(Catalog(roots, config.rootpath, policy=policy), checks)
+    cache = None
+    if config.getini("seeding_check_cache") and not config.option.no_check_cache:
+        worker = getattr(config, "workerinput", {}).get("workerid", "main")
+        cache = ResultCache(config.rootpath / CACHE_DIRECTORY, worker)
+    catalog = Catalog(roots, config.rootpath, policy=policy, cache=cache)
+    return CheckRunner(catalog, checks, cache)
 
 
 def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:

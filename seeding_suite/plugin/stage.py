@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from seeding_suite import __version__
 from seeding_suite.engine.checksum import combine
+from seeding_suite.engine.desired import DesiredIntegration
 from seeding_suite.engine.guarded import GuardedSeeder
 from seeding_suite.engine.health import HealthSettings
 from seeding_suite.engine.lock import LockSettings, new_holder
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from seeding_suite.engine.desired import DesiredIntegration
     from seeding_suite.engine.plan import IntegrationPlan
     from seeding_suite.engine.seeder import Prepared
     from seeding_suite.environments import EnvironmentPolicy
@@ -165,8 +165,28 @@ class SeedStage:
         return candidates, blocked
 
     def _load(self, record: ManifestRecord) -> tuple[str | None, DesiredIntegration | None]:
-        """The desired state of a manifest that passed; it must match what the checks saw."""
-        path = self.runner.catalog.rootdir / record.display
+        """The desired state of a manifest that passed; it must match what the checks saw.
+
+        When the checks reported one checksum, its documents are loaded only if the target
+        does not already hold exactly that checksum (a re-run then reads no manifest).
+        """
+        catalog = self.runner.catalog
+        path = catalog.rootdir / record.display
+        entry = catalog.entry(path)
+        if (
+            len(record.checksums) == 1
+            and entry is not None
+            and entry.valid
+            and (entry.id, entry.version) == (record.integration, record.version)
+        ):
+            deps = tuple((spec.id, spec.range) for spec in entry.dependencies)
+            return None, DesiredIntegration(
+                entry.id,
+                record.version or "",
+                deps,
+                checksum=next(iter(record.checksums)),
+                load=lambda: catalog.desired_of(path).docs,
+            )
         try:
             desired = self.runner.catalog.desired_of(path)
         except (OSError, SeedingSuiteError, ValueError) as exc:

@@ -58,7 +58,7 @@ def test_plan_on_an_empty_target_creates_no_store(project: Project) -> None:
     three(project)
     run = project.run("--plan")
     run.result.stdout.fnmatch_lines(["+ core 1.0.0 (5 to create, *", "Plan: 3 to create, *"])
-    assert not (project.pytester.path / ".seeding").exists()
+    assert not (project.pytester.path / ".seeding/local.sqlite3").exists()
 
 
 def test_apply_plan_applies_exactly_the_plan_or_fails_if_the_target_moved(project: Project) -> None:

@@ -122,7 +122,7 @@ def test_validate_only_runs_every_check_and_writes_nothing(
     assert run.result.ret == pytest.ExitCode.OK
     assert run.cases("seed") == {}
     assert len(run.cases("idempotency")) == 3
-    assert not (project.pytester.path / ".seeding").exists()
+    assert not (project.pytester.path / ".seeding/local.sqlite3").exists()
 
 
 def test_editing_a_version_updates_only_that_integration(project: Project, mode: list[str]) -> None:

@@ -1,0 +1,163 @@
+"""Results of unchanged inputs, reused across runs: catalog summaries and passed checks.
+
+Content-addressed, so nothing is ever invalidated: a key covers everything its result depends
+on (the harness's own code and native libraries, the run's settings, the file's bytes and, for a
+manifest's checks, the summary of every manifest its dependency closure reaches). A changed
+input is a different key. Only passes are kept: a failing check always runs, and so names its
+problem with a line. Each process (a plain run, the xdist controller, each worker) reads every
+shard under the directory and rewrites its own with the entries its run used, so writers never
+share a file and the shards stay as large as the catalog.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+DIRECTORY = Path(".seeding") / "cache"
+# Native parsers and validators whose verdicts the cached results carry.
+LIBRARIES = ("pydantic-core", "jsonschema-rs", "yaml-rs", "semantic-version")
+
+
+@dataclass(frozen=True)
+class CachedChecks:
+    """What a manifest's earlier run established: the checks that passed, and its properties."""
+
+    passed: frozenset[str]
+    integration: str
+    version: str
+    checksum: str
+
+
+@cache
+def harness_digest() -> str:
+    """The code that computes results: every module of seeding_suite and fakes, and libraries."""
+    digest = hashlib.sha256(f"format {FORMAT}".encode())
+    import fakes
+    import seeding_suite
+
+    for package in (seeding_suite, fakes):
+        root = Path(package.__file__ or "").parent
+        for module in sorted(root.rglob("*.py")):
+            digest.update(module.relative_to(root.parent).as_posix().encode())
+            digest.update(module.read_bytes())
+    for library in LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{library} {metadata.version(library)}".encode())
+    return digest.hexdigest()
+
+
+def key_of(*parts: object) -> str:
+    """One key for the parts (JSON-encoded, so no two different part lists share a key)."""
+    text = json.dumps([harness_digest(), *parts], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class ResultCache:
+    """The shards under `directory`; this process writes `<directory>/<shard>.json`."""
+
+    def __init__(self, directory: Path, shard: str) -> None:
+        self.directory = directory
+        self.shard = shard
+        self._summaries: dict[str, Any] | None = None
+        self._checks: dict[str, list[Any]] = {}
+        self._used_summaries: dict[str, Any] = {}
+        self._used_checks: dict[str, list[Any]] = {}
+
+    def summary(self, key: str) -> Any | None:
+        """A catalog summary stored under `key` (JSON data), or None."""
+        found = self._load().get(key)
+        if found is not None:
+            self._used_summaries[key] = found
+        return found
+
+    def put_summary(self, key: str, data: Any) -> None:
+        self._load()[key] = data
+        self._used_summaries[key] = data
+
+    def checks(self, key: str) -> CachedChecks | None:
+        """What earlier runs established for the manifest input `key`, or None."""
+        self._load()
+        found = self._checks.get(key)
+        if found is None:
+            return None
+        self._used_checks[key] = found
+        passed, integration, version, checksum = found
+        return CachedChecks(frozenset(passed), integration, version, checksum)
+
+    def record_pass(self, key: str, check: str, properties: tuple[str, str, str]) -> None:
+        """Check `check` passed on the manifest input `key`, whose properties are given."""
+        self._load()
+        self._used_checks[key] = self._merge(key, [[check], *properties])
+
+    def _merge(self, key: str, entry: list[Any]) -> list[Any]:
+        # Under xdist one manifest's checks may run in different workers: passes add up.
+        known = self._checks.get(key)
+        if known is not None:
+            entry = [sorted({*known[0], *entry[0]}), *entry[1:]]
+        self._checks[key] = entry
+        return entry
+
+    def save(self) -> None:
+        """Rewrite this process's shard with what the run used (atomically; errors ignored).
+
+        A cache that cannot be written only costs time on the next run, never a failure.
+        """
+        if self._summaries is None:
+            return
+        data = {"format": FORMAT, "summaries": self._used_summaries, "checks": self._used_checks}
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(data, out, separators=(",", ":"))
+                os.replace(temporary, self.directory / f"{self.shard}.json")
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+
+    def _load(self) -> dict[str, Any]:
+        if self._summaries is None:
+            self._summaries = {}
+            for shard in sorted(self.directory.glob("*.json")):
+                data = _read(shard)
+                if data is not None:
+                    self._summaries.update(data["summaries"])
+                    for key, entry in data["checks"].items():
+                        self._merge(key, entry)
+        return self._summaries
+
+
+def _read(shard: Path) -> dict[str, Any] | None:
+    """A shard's data; None when it is unreadable, of another format, or malformed."""
+    try:
+        data = json.loads(shard.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    summaries, checks = data.get("summaries"), data.get("checks")
+    if not isinstance(summaries, dict) or not isinstance(checks, dict):
+        return None
+    valid = {k: v for k, v in checks.items() if _is_checks_entry(v)}
+    return {"summaries": summaries, "checks": valid}
+
+
+def _is_checks_entry(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 4
+        and isinstance(value[0], list)
+        and all(isinstance(item, str) for item in value[0])
+        and all(isinstance(item, str) for item in value[1:])
+    )

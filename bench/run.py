@@ -44,7 +44,16 @@ FORMAT_SCHEMA = REPO / "seeding_suite" / "manifest.schema.json"
 ARGV_BUDGET = 100_000  # bytes of file names per check-jsonschema call
 RUN_TIMEOUT_SECONDS = 1800  # one measured command; the row then reads as failed
 
-CASES = ("validate", "validate-n2", "check-jsonschema", "floor", "floor-n2", "full")
+CASES = (
+    "validate",
+    "validate-n2",
+    "check-jsonschema",
+    "floor",
+    "floor-n2",
+    "floor-junit",
+    "full",
+)
+CHECK_CACHE = Path(".seeding") / "cache"  # reused passes (seeding_suite.cache), per catalog
 FULL_RUN_TARGET_SIZE = 1000  # DESIGN §9 states the cold/warm targets for 1,000 manifests
 SAMPLE_SECONDS = 0.1
 MB = 1024 * 1024
@@ -222,9 +231,18 @@ def argv_batches(files: Sequence[str], budget: int = ARGV_BUDGET) -> list[list[s
     return batches
 
 
-def case_validate(catalog: Path, xdist: bool) -> Outcome:
+def cold(catalog: Path) -> Path:
+    """The catalog with no reused passes: the next run checks everything."""
+    shutil.rmtree(catalog / CHECK_CACHE, ignore_errors=True)
+    return catalog
+
+
+def case_validate(catalog: Path, xdist: bool) -> list[tuple[str, Outcome]]:
+    """Cold (nothing cached), then warm: the same command again, every pass reused."""
     cmd = (*VALIDATE_CMD, *XDIST_ARGS) if xdist else VALIDATE_CMD
-    return run_measured(cmd, catalog)
+    suffix = "-n2" if xdist else ""
+    first = run_measured(cmd, cold(catalog))
+    return [(f"validate{suffix}", first), (f"validate{suffix}-warm", run_measured(cmd, catalog))]
 
 
 def case_check_jsonschema(catalog: Path, size: int, max_size: int) -> Outcome | str:
@@ -240,39 +258,49 @@ def case_check_jsonschema(catalog: Path, size: int, max_size: int) -> Outcome | 
     return combine([run_measured((*base, *batch), catalog) for batch in batches])
 
 
-def case_floor(catalog: Path, items_per_manifest: int, xdist: bool) -> Outcome:
-    """The no-op plugin (bench/noop_floor.py) in place of seeding_suite; workers inherit env."""
+def case_floor(catalog: Path, items_per_manifest: int, xdist: bool, junit: bool = False) -> Outcome:
+    """The no-op plugin (bench/noop_floor.py) in place of seeding_suite; workers inherit env.
+
+    With `junit`, pytest also writes its JUnit XML file, as every seeding run does (the audit
+    log): pytest's own floor for the same items and the same report.
+    """
     cmd = (*FLOOR_CMD, f"--noop-items={items_per_manifest}")
+    if junit:
+        cmd = (*cmd, f"--junitxml={catalog / 'reports' / 'floor.xml'}")
     search_path = [str(BENCH), os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, search_path))}
     return run_measured((*cmd, *XDIST_ARGS) if xdist else cmd, catalog, env)
 
 
 def case_full(catalog: Path) -> list[tuple[str, Outcome]]:
-    """Cold: every check + seed into a fresh embedded target. Warm: the same again, unchanged."""
+    """Cold: every check + seed into a fresh embedded target, nothing cached. Warm: again."""
     with tempfile.TemporaryDirectory(prefix="seeding-bench-") as target_dir:
         env = {**os.environ, TARGET_DB_ENV: str(Path(target_dir) / "local.sqlite3")}
-        cold = run_measured(FULL_RUN_CMD, catalog, env)
+        first = run_measured(FULL_RUN_CMD, cold(catalog), env)
         warm = run_measured(FULL_RUN_CMD, catalog, env)
-    return [("full-cold", cold), ("full-warm", warm)]
+    return [("full-cold", first), ("full-warm", warm)]
 
 
 def run_case(case: str, size: int, catalog: Path, settings: Settings) -> list[Row]:
     """Run one case and turn its outcome(s) into table rows, printing failures as they happen."""
     single: dict[str, Callable[[], Outcome | str]] = {
-        "validate": lambda: case_validate(catalog, xdist=False),
-        "validate-n2": lambda: case_validate(catalog, xdist=True),
         "check-jsonschema": lambda: case_check_jsonschema(
             catalog, size, settings.baseline_max_size
         ),
         "floor": lambda: case_floor(catalog, settings.items_per_manifest, xdist=False),
         "floor-n2": lambda: case_floor(catalog, settings.items_per_manifest, xdist=True),
+        "floor-junit": lambda: case_floor(
+            catalog, settings.items_per_manifest, xdist=False, junit=True
+        ),
+    }
+    paired: dict[str, Callable[[], list[tuple[str, Outcome]]]] = {
+        "validate": lambda: case_validate(catalog, xdist=False),
+        "validate-n2": lambda: case_validate(catalog, xdist=True),
+        "full": lambda: case_full(catalog),
     }
     print(f"[{size}] {case} ...", flush=True)
-    if case == "full":
-        results: list[tuple[str, Outcome | str]] = list(case_full(catalog))
-    else:
-        results = [(case, single[case]())]
+    results: list[tuple[str, Outcome | str]]
+    results = list(paired[case]()) if case in paired else [(case, single[case]())]
     rows = []
     for name, result in results:
         if isinstance(result, str):
@@ -353,14 +381,18 @@ def format_ratios(rows: Sequence[Row], sizes: Sequence[int]) -> str:
             f"[{size}] validate-only vs check-jsonschema: "
             + verdict(speedup, lambda v: v >= 10, "{:.1f}x faster (target >= 10x)")
         )
-        for suffix in ("", "-n2"):
-            overhead = ratio(
-                wall(rows, f"validate{suffix}", size), wall(rows, f"floor{suffix}", size)
-            )
+        pairs = (
+            ("validate", "floor"),
+            ("validate-n2", "floor-n2"),
+            ("validate", "floor-junit"),
+            ("validate-warm", "floor-junit"),
+        )
+        for case, floor in pairs:
+            overhead = ratio(wall(rows, case, size), wall(rows, floor, size))
             lines.append(
-                f"[{size}] validate{suffix} vs no-op floor{suffix}: "
+                f"[{size}] {case} vs no-op {floor}: "
                 + verdict(overhead, lambda v: v <= 3, "{:.2f}x the floor (target <= 3x)")
-                + item_mismatch(rows, f"validate{suffix}", f"floor{suffix}", size)
+                + item_mismatch(rows, case, floor, size)
             )
     lines.extend(
         full_run_targets(rows, FULL_RUN_TARGET_SIZE) if FULL_RUN_TARGET_SIZE in sizes else []

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from seeding_suite.environments import EnvironmentPolicy
 
 SUFFIXES = frozenset({".yaml", ".yml"})
-SOURCE_CACHE = 64
+SOURCE_CACHE = 8  # a file's checks run back to back, and parsed manifests are large
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,12 @@ class Catalog:
         self._desired: OrderedDict[Path, DesiredIntegration] = OrderedDict()
         self._files: list[Path] | None = None
         self._resolved: dict[Path, Path] = {}
+        self._canonical: dict[Path, Path] = {}  # one Path object per file (10,000 add up)
         self._entries: dict[Path, CatalogEntry] | None = None
         self._resolution: Resolution | None = None
         self._by_id: dict[str, CatalogEntry] | None = None
         self._claims: dict[str, list[CatalogEntry]] | None = None
+        self._digests: dict[str, str] | None = None
 
     def files(self) -> list[Path]:
         """Every *.yaml and *.yml under the roots (not in hidden directories), sorted, once."""
@@ -114,13 +116,15 @@ class Catalog:
                     if path.suffix in SUFFIXES and not hidden and path.is_file():
                         found.add(path.resolve())
             self._files = sorted(found, key=self.display)
+            self._canonical = {path: path for path in self._files}
         return list(self._files)
 
     def _resolve(self, path: Path) -> Path:
         # Path.resolve() is a syscall per component; items ask for their file many times.
         resolved = self._resolved.get(path)
         if resolved is None:
-            resolved = self._resolved[path] = path.resolve()
+            resolved = path.resolve()
+            resolved = self._resolved[path] = self._canonical.get(resolved, resolved)
         return resolved
 
     def display(self, path: Path) -> str:
@@ -194,19 +198,16 @@ class Catalog:
         if entry is None or not entry.valid or entry.digest is None:
             return None
         claims = self._claims_by_id()
-        reached: dict[str, list[list[object]]] = {}
+        reached: set[str] = set()
         pending = [entry.id]
         while pending:
             integration = pending.pop()
-            if integration in reached:
-                continue
-            found = claims.get(integration, [])
-            reached[integration] = [e.fingerprint() for e in found]
-            pending.extend(d.id for e in found for d in e.dependencies)
-        policy = repr(self.policy)
-        return key_of(
-            "checks", settings, policy, entry.display, entry.digest, sorted(reached.items())
-        )
+            if integration not in reached:
+                reached.add(integration)
+                pending.extend(d.id for e in claims.get(integration, ()) for d in e.dependencies)
+        digests = self._claim_digests()
+        closure = sorted((i, digests.get(i, "")) for i in reached)  # "": nobody claims it
+        return key_of("checks", settings, repr(self.policy), entry.display, entry.digest, closure)
 
     def _claims_by_id(self) -> dict[str, list[CatalogEntry]]:
         if self._claims is None:
@@ -214,6 +215,15 @@ class Catalog:
             for entry in self.entries():
                 self._claims.setdefault(entry.id, []).append(entry)
         return self._claims
+
+    def _claim_digests(self) -> dict[str, str]:
+        """Per id, one digest of the fingerprints of every file claiming it (computed once)."""
+        if self._digests is None:
+            self._digests = {
+                integration: key_of("claims", sorted((e.fingerprint() for e in found), key=repr))
+                for integration, found in self._claims_by_id().items()
+            }
+        return self._digests
 
     def excluded(self, entry: CatalogEntry) -> str | None:
         """Why the selected environment does not admit this manifest (None: it does)."""

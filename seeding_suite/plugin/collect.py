@@ -6,6 +6,7 @@ parsed when the first item of a file runs, once per process (the runner memoizes
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import pytest
@@ -30,6 +31,10 @@ class ManifestCheckFailed(Exception):
 class ManifestFile(pytest.File):
     """A manifest; its items are the checks, in order."""
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]  # pytest's from_parent contract
+        self.properties: list[tuple[str, str]] | None = None  # its items' audit-log properties
+
     def collect(self) -> Iterator[CheckItem]:
         for name in self.config.stash[runner_key].names:
             yield CheckItem.from_parent(self, name=name)
@@ -38,10 +43,14 @@ class ManifestFile(pytest.File):
 class CheckItem(pytest.Item):
     """One check of one manifest: `manifests/stripe.yaml::schema`."""
 
+    parent: ManifestFile
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]  # pytest's from_parent contract
-        self.add_marker(self.name)
-        self.add_marker("reseed")  # so `-m reseed` keeps the gating checks (DESIGN §5)
+        # The check's marker, and `reseed` so `-m reseed` keeps the gating checks (DESIGN §5).
+        # Shared Mark objects, and not add_marker(): that also adds a keyword, which every
+        # report copies; at 10,000 manifests the extra keyword alone costs about 40 MB.
+        self.own_markers.extend(_marks(self.name))
         self.extra_keyword_matches.add(self.path.stem)
 
     def runtest(self) -> None:
@@ -58,15 +67,19 @@ class CheckItem(pytest.Item):
 
         A pass reused from an earlier run on the same inputs also says `cached`.
         """
-        runner = self.config.stash[runner_key]
-        integration, version, checksum = self.path.stem, "", ""
-        if runner.run("schema", self.path).status == "passed":
-            integration, version, checksum = runner.properties(self.path)
-        self.user_properties.extend(
-            [("integration", integration), ("version", version), ("checksum", checksum)]
-        )
+        if self.parent.properties is None:  # once per file: its items share the tuples
+            runner = self.config.stash[runner_key]
+            integration, version, checksum = self.path.stem, "", ""
+            if runner.run("schema", self.path).status == "passed":
+                integration, version, checksum = runner.properties(self.path)
+            self.parent.properties = [
+                ("integration", integration),
+                ("version", version),
+                ("checksum", checksum),
+            ]
+        self.user_properties.extend(self.parent.properties)
         if cached:
-            self.user_properties.append(("cached", "true"))
+            self.user_properties.append(_CACHED)
 
     def repr_failure(
         self,
@@ -82,3 +95,11 @@ class CheckItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         # The domain must not be a suffix of the node id (research: pytest-plugin.md §1.3).
         return self.path, None, f"{self.name} ({self.path.name})"
+
+
+_CACHED = ("cached", "true")
+
+
+@functools.cache
+def _marks(check: str) -> tuple[pytest.Mark, ...]:
+    return (getattr(pytest.mark, check).mark, pytest.mark.reseed.mark)

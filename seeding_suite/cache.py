@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2  # entries are JSON texts: one string each in memory, parsed when asked for
 DIRECTORY = Path(".seeding") / "cache"
 # Native parsers and validators whose verdicts the cached results carry.
 LIBRARIES = ("pydantic-core", "jsonschema-rs", "yaml-rs", "semantic-version")
@@ -68,30 +68,32 @@ class ResultCache:
     def __init__(self, directory: Path, shard: str) -> None:
         self.directory = directory
         self.shard = shard
-        self._summaries: dict[str, Any] | None = None
-        self._checks: dict[str, list[Any]] = {}
-        self._used_summaries: dict[str, Any] = {}
-        self._used_checks: dict[str, list[Any]] = {}
+        self._loaded = False
+        self._summaries: dict[str, str] = {}
+        self._checks: dict[str, str] = {}
+        self._used_summaries: dict[str, str] = {}
+        self._used_checks: dict[str, str] = {}
 
     def summary(self, key: str) -> Any | None:
         """A catalog summary stored under `key` (JSON data), or None."""
-        found = self._load().get(key)
-        if found is not None:
-            self._used_summaries[key] = found
-        return found
+        self._load()
+        found = self._summaries.get(key)
+        if found is None:
+            return None
+        self._used_summaries[key] = found
+        return json.loads(found)
 
     def put_summary(self, key: str, data: Any) -> None:
-        self._load()[key] = data
-        self._used_summaries[key] = data
+        self._load()
+        self._summaries[key] = self._used_summaries[key] = _text(data)
 
     def checks(self, key: str) -> CachedChecks | None:
         """What earlier runs established for the manifest input `key`, or None."""
-        self._load()
-        found = self._checks.get(key)
-        if found is None:
+        entry = self._entry(key)
+        if entry is None:
             return None
-        self._used_checks[key] = found
-        passed, integration, version, checksum = found
+        self._used_checks[key] = self._checks[key]
+        passed, integration, version, checksum = entry
         return CachedChecks(frozenset(passed), integration, version, checksum)
 
     def record_pass(self, key: str, check: str, properties: tuple[str, str, str]) -> None:
@@ -99,20 +101,12 @@ class ResultCache:
         self._load()
         self._used_checks[key] = self._merge(key, [[check], *properties])
 
-    def _merge(self, key: str, entry: list[Any]) -> list[Any]:
-        # Under xdist one manifest's checks may run in different workers: passes add up.
-        known = self._checks.get(key)
-        if known is not None:
-            entry = [sorted({*known[0], *entry[0]}), *entry[1:]]
-        self._checks[key] = entry
-        return entry
-
     def save(self) -> None:
         """Rewrite this process's shard with what the run used (atomically; errors ignored).
 
         A cache that cannot be written only costs time on the next run, never a failure.
         """
-        if self._summaries is None:
+        if not self._loaded:
             return
         data = {"format": FORMAT, "summaries": self._used_summaries, "checks": self._used_checks}
         with contextlib.suppress(OSError):
@@ -126,19 +120,48 @@ class ResultCache:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(temporary)
 
-    def _load(self) -> dict[str, Any]:
-        if self._summaries is None:
-            self._summaries = {}
-            for shard in sorted(self.directory.glob("*.json")):
-                data = _read(shard)
-                if data is not None:
-                    self._summaries.update(data["summaries"])
-                    for key, entry in data["checks"].items():
-                        self._merge(key, entry)
-        return self._summaries
+    def _entry(self, key: str) -> list[Any] | None:
+        self._load()
+        text = self._checks.get(key)
+        if text is None:
+            return None
+        try:
+            entry = json.loads(text)
+        except ValueError:
+            entry = None
+        return entry if _is_checks_entry(entry) else None
+
+    def _merge(self, key: str, entry: list[Any]) -> str:
+        # Under xdist one manifest's checks may run in different workers: passes add up.
+        known = self._entry(key)
+        if known is not None:
+            entry = [sorted({*known[0], *entry[0]}), *entry[1:]]
+        text = self._checks[key] = _text(entry)
+        return text
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        for shard in sorted(self.directory.glob("*.json")):
+            data = _read(shard)
+            if data is not None:
+                self._summaries.update(data["summaries"])
+                for key, text in data["checks"].items():
+                    if key not in self._checks:
+                        self._checks[key] = text  # checked when asked for
+                        continue
+                    with contextlib.suppress(ValueError):
+                        entry = json.loads(text)
+                        if _is_checks_entry(entry):
+                            self._merge(key, entry)
 
 
-def _read(shard: Path) -> dict[str, Any] | None:
+def _text(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _read(shard: Path) -> dict[str, dict[str, str]] | None:
     """A shard's data; None when it is unreadable, of another format, or malformed."""
     try:
         data = json.loads(shard.read_bytes())
@@ -149,8 +172,10 @@ def _read(shard: Path) -> dict[str, Any] | None:
     summaries, checks = data.get("summaries"), data.get("checks")
     if not isinstance(summaries, dict) or not isinstance(checks, dict):
         return None
-    valid = {k: v for k, v in checks.items() if _is_checks_entry(v)}
-    return {"summaries": summaries, "checks": valid}
+    return {
+        "summaries": {k: v for k, v in summaries.items() if isinstance(v, str)},
+        "checks": {k: v for k, v in checks.items() if isinstance(v, str)},
+    }
 
 
 def _is_checks_entry(value: object) -> bool:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from seeding_suite.cache import key_of
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 from seeding_suite.loading.source import ManifestSource
 from seeding_suite.loading.yaml import LoadLimits
-from seeding_suite.model import DependencySpec
 from seeding_suite.resolver import Resolution, resolve
 
 if TYPE_CHECKING:
@@ -29,6 +28,13 @@ SUFFIXES = frozenset({".yaml", ".yml"})
 SOURCE_CACHE = 8  # a file's checks run back to back, and parsed manifests are large
 
 
+class Dependency(NamedTuple):
+    """One dependency as the catalog keeps it (a tuple: 10,000 manifests hold many)."""
+
+    id: str
+    range: str
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     """What the catalog keeps of one file: enough to resolve dependencies, nothing more.
@@ -39,7 +45,7 @@ class CatalogEntry:
 
     id: str
     version: str | None
-    dependencies: tuple[DependencySpec, ...]
+    dependencies: tuple[Dependency, ...]
     path: Path
     display: str
     valid: bool
@@ -60,7 +66,7 @@ class CatalogEntry:
         """The entry a cached fingerprint describes; None when the data is malformed."""
         try:
             integration, version, valid, channel, envs, deps = data
-            dependencies = tuple(DependencySpec.model_construct(id=i, range=r) for i, r in deps)
+            dependencies = tuple(Dependency(i, r) for i, r in deps)
             environments = None if envs is None else tuple(envs)
         except (TypeError, ValueError):
             return None
@@ -274,7 +280,7 @@ class Catalog:
             return CatalogEntry(
                 manifest.id,
                 manifest.version,
-                tuple(manifest.dependencies),
+                tuple(Dependency(d.id, d.range) for d in manifest.dependencies),
                 path,
                 source.display,
                 valid=True,

@@ -39,17 +39,18 @@ def test_a_shard_keeps_only_what_its_run_used(tmp_path: Path) -> None:
     assert new.checks("kept") is not None
     new.save()
     data = json.loads((tmp_path / "main.json").read_text())
-    assert data == {"format": FORMAT, "summaries": {}, "checks": {"kept": [["parse"], *PROPS]}}
+    assert data["format"] == FORMAT and data["summaries"] == {}
+    assert {k: json.loads(v) for k, v in data["checks"].items()} == {"kept": [["parse"], *PROPS]}
 
 
 def test_damaged_or_foreign_shards_are_ignored(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text("{not json")
     (tmp_path / "b.json").write_text(json.dumps({"format": FORMAT + 1, "summaries": {"x": 1}}))
-    bad_entry = {"format": FORMAT, "summaries": {}, "checks": {"k": ["parse"], "j": 3}}
+    bad_entry = {"format": FORMAT, "summaries": {}, "checks": {"k": '["parse"]', "j": 3, "i": "{"}}
     (tmp_path / "c.json").write_text(json.dumps(bad_entry))
     cache = ResultCache(tmp_path, "main")
     assert cache.summary("x") is None
-    assert cache.checks("k") is None and cache.checks("j") is None
+    assert cache.checks("k") is None and cache.checks("j") is None and cache.checks("i") is None
 
 
 def test_an_unwritable_directory_costs_nothing_but_the_cache(tmp_path: Path) -> None:
@@ -127,3 +128,14 @@ def test_cached_summaries_give_the_same_entries_without_parsing(
     monkeypatch.setattr(Catalog, "_summary", parsed_anyway)
     reread = ResultCache(tmp_path / "cache", "main")
     assert Catalog([manifests], tmp_path, cache=reread).entries() == fresh
+
+
+def test_a_damaged_copy_of_an_entry_does_not_spoil_a_good_one(tmp_path: Path) -> None:
+    good = ResultCache(tmp_path, "gw0")
+    good.record_pass("k", "parse", PROPS)
+    good.save()
+    (tmp_path / "gw1.json").write_text(
+        json.dumps({"format": FORMAT, "summaries": {}, "checks": {"k": "[7]"}})
+    )
+    found = ResultCache(tmp_path, "main").checks("k")
+    assert found is not None and found.passed == frozenset({"parse"})

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from seeding_suite.catalog import CatalogEntry
+from seeding_suite.catalog import CatalogEntry, Dependency
 from seeding_suite.model import DependencySpec
 from seeding_suite.resolver import resolve
 
@@ -20,7 +20,8 @@ def entry(
     specs = []
     for dep in deps:
         name, _, wanted = dep.partition("@")
-        specs.append(DependencySpec.model_validate({"id": name, "version": wanted or "*"}))
+        spec = DependencySpec.model_validate({"id": name, "version": wanted or "*"})
+        specs.append(Dependency(spec.id, spec.range))
     display = f"manifests/{integration}.yaml"
     return CatalogEntry(integration, version, tuple(specs), Path(display), display, valid)
 

@@ -8,6 +8,7 @@ again without running (seeding_suite.cache says what "the same inputs" covers).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from seeding_suite.findings import Finding
 
 Status = Literal["passed", "failed", "skipped"]
+RECENT_FILES = 64
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class CheckRunner:
     catalog: Catalog
     checks: Sequence[Check]
     cache: ResultCache | None = None
-    _outcomes: dict[tuple[Path, str], CheckOutcome] = field(default_factory=dict)
+    _outcomes: OrderedDict[Path, dict[str, CheckOutcome]] = field(default_factory=OrderedDict)
     _keys: dict[Path, str | None] = field(default_factory=dict)
 
     @property
@@ -50,11 +52,21 @@ class CheckRunner:
         return tuple(check.name for check in self.checks)
 
     def run(self, name: str, path: Path) -> CheckOutcome:
-        """The outcome of check `name` on the manifest at `path` (memoized)."""
-        key = (path, name)
-        outcome = self._outcomes.get(key)
+        """The outcome of check `name` on the manifest at `path` (memoized for recent files).
+
+        A file's checks run back to back, so only the most recent files are remembered: at
+        10,000 manifests, remembering all would hold 50,000 outcomes for nothing.
+        """
+        outcomes = self._outcomes.get(path)
+        if outcomes is None:
+            outcomes = self._outcomes[path] = {}
+            if len(self._outcomes) > RECENT_FILES:
+                self._outcomes.popitem(last=False)
+        else:
+            self._outcomes.move_to_end(path)
+        outcome = outcomes.get(name)
         if outcome is None:
-            outcome = self._outcomes[key] = self._run(check_named(name, self.checks), path)
+            outcome = outcomes[name] = self._run(check_named(name, self.checks), path)
         return outcome
 
     def _run(self, check: Check, path: Path) -> CheckOutcome:

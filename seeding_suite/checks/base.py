@@ -20,7 +20,10 @@ class Check(Protocol):
     `name` is the node-id suffix (`manifests/stripe.yaml::<name>`) and the marker name.
     `requires` names checks that must pass first; if one failed, this check is skipped.
     `run` returns the manifest's own mistakes as findings (empty = pass). It raises only for
-    faults of the harness itself, never for a bad manifest.
+    faults of the harness itself, never for a bad manifest. A pass must follow from the
+    manifest, its dependency closure and the check's own settings alone, because passes are
+    reused across runs (seeding_suite.cache); the check's `repr` is part of the cache key, so a
+    frozen dataclass (whose repr shows its settings) is the natural shape.
     """
 
     @property

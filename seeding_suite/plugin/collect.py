@@ -51,7 +51,6 @@ class CheckItem(pytest.Item):
         # Shared Mark objects, and not add_marker(): that also adds a keyword, which every
         # report copies; at 10,000 manifests the extra keyword alone costs about 40 MB.
         self.own_markers.extend(_marks(self.name))
-        self.extra_keyword_matches.add(self.path.stem)
 
     def runtest(self) -> None:
         runner = self.config.stash[runner_key]

@@ -7,6 +7,7 @@ every check it defines passed in this session, all with the same checksum.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,7 +71,7 @@ class Outcomes:
             return
         record = self.record(display)
         if when == "call" or outcome != "passed":
-            record.note(check, outcome)
+            record.note(sys.intern(check), outcome)  # one string per check name, not per file
         for name, value in properties:
             if name == "integration" and value:
                 record.integration = str(value)

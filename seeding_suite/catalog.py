@@ -7,7 +7,6 @@ small LRU, so 10,000 manifests fit in a bounded amount of memory.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -15,6 +14,7 @@ from seeding_suite.cache import key_of
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 from seeding_suite.loading.source import ManifestSource
 from seeding_suite.loading.yaml import LoadLimits
+from seeding_suite.recent import Recent
 from seeding_suite.resolver import Resolution, resolve
 
 if TYPE_CHECKING:
@@ -96,9 +96,8 @@ class Catalog:
         self.limits = limits
         self.policy = policy
         self.cache = cache
-        self._cache_size = cache_size
-        self._sources: OrderedDict[Path, ManifestSource] = OrderedDict()
-        self._desired: OrderedDict[Path, DesiredIntegration] = OrderedDict()
+        self._sources: Recent[Path, ManifestSource] = Recent(cache_size)
+        self._desired: Recent[Path, DesiredIntegration] = Recent(cache_size)
         self._files: list[Path] | None = None
         self._resolved: dict[Path, Path] = {}
         self._canonical: dict[Path, Path] = {}  # one Path object per file (10,000 add up)
@@ -144,15 +143,7 @@ class Catalog:
     def source(self, path: Path) -> ManifestSource:
         """The (cached) source of one file; the same object while it stays in the cache."""
         key = self._resolve(path)
-        source = self._sources.get(key)
-        if source is None:
-            source = ManifestSource(key, self.display(key), self.limits)
-            self._sources[key] = source
-            if len(self._sources) > self._cache_size:
-                self._sources.popitem(last=False)
-        else:
-            self._sources.move_to_end(key)
-        return source
+        return self._sources.get(key, lambda: ManifestSource(key, self.display(key), self.limits))
 
     def desired_of(self, path: Path) -> DesiredIntegration:
         """The documents one valid manifest becomes under the policy (cached like sources).
@@ -161,15 +152,9 @@ class Catalog:
         it is computed once per process while the manifest stays in the cache.
         """
         key = self._resolve(path)
-        desired = self._desired.get(key)
-        if desired is None:
-            desired = desired_integration(self.source(key).manifest, self.policy)
-            self._desired[key] = desired
-            if len(self._desired) > self._cache_size:
-                self._desired.popitem(last=False)
-        else:
-            self._desired.move_to_end(key)
-        return desired
+        return self._desired.get(
+            key, lambda: desired_integration(self.source(key).manifest, self.policy)
+        )
 
     def entries(self) -> list[CatalogEntry]:
         """A summary of every file, computed once (each file is parsed and validated)."""
@@ -255,7 +240,7 @@ class Catalog:
     def _summarize(self, path: Path) -> CatalogEntry:
         # A cached source is reused; otherwise a throwaway one, so this pass over every file
         # does not evict the sources the checks are working on.
-        source = self._sources.get(path) or ManifestSource(path, self.display(path), self.limits)
+        source = self._sources.peek(path) or ManifestSource(path, self.display(path), self.limits)
         try:
             digest: str | None = source.sha256
         except OSError:

@@ -8,11 +8,11 @@ again without running (seeding_suite.cache says what "the same inputs" covers).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from seeding_suite.checks import check_named
+from seeding_suite.recent import Recent
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,7 +44,9 @@ class CheckRunner:
     catalog: Catalog
     checks: Sequence[Check]
     cache: ResultCache | None = None
-    _outcomes: OrderedDict[Path, dict[str, CheckOutcome]] = field(default_factory=OrderedDict)
+    _outcomes: Recent[Path, dict[str, CheckOutcome]] = field(
+        default_factory=lambda: Recent(RECENT_FILES)
+    )
     _keys: dict[Path, str | None] = field(default_factory=dict)
 
     @property
@@ -57,13 +59,7 @@ class CheckRunner:
         A file's checks run back to back, so only the most recent files are remembered: at
         10,000 manifests, remembering all would hold 50,000 outcomes for nothing.
         """
-        outcomes = self._outcomes.get(path)
-        if outcomes is None:
-            outcomes = self._outcomes[path] = {}
-            if len(self._outcomes) > RECENT_FILES:
-                self._outcomes.popitem(last=False)
-        else:
-            self._outcomes.move_to_end(path)
+        outcomes = self._outcomes.get(path, dict)
         outcome = outcomes.get(name)
         if outcome is None:
             outcome = outcomes[name] = self._run(check_named(name, self.checks), path)

@@ -1,8 +1,9 @@
 """::idempotency — seeding twice into a fresh fake Convex writes nothing the second time.
 
-The manifest is seeded with its dependency closure into a fresh in-memory fake; a second seed
-must write zero documents and leave the state identical. A manifest that breaks a Convex limit
-(document size, nesting, ...) fails here, naming the limit, not at seed time. Optionally
+The manifest is seeded, after its direct dependencies' nodes, into a fresh in-memory fake; a
+second seed must write zero documents and leave the state identical. A manifest that breaks a
+Convex limit (document size, nesting, ...) fails here, naming the limit, not at seed time.
+Optionally
 (`--idempotency-examples N`), Hypothesis examples then vary batch sizes and document order and
 the final state must not change; off by default, because one example costs as much as the
 check, and tests/property holds those claims over generated manifests on every `make test`.
@@ -57,10 +58,10 @@ def user_state(target: LocalTarget, *, system: bool) -> dict[str, list[dict[str,
 
 
 def seed_fresh(
-    closure: list[DesiredIntegration], limits: BatchLimits | None = None
+    seeded: list[DesiredIntegration], limits: BatchLimits | None = None
 ) -> tuple[LocalTarget, SeedReport]:
     target = LocalTarget(seeding_deployment(seed=0))
-    return target, Seeder(target, limits=limits).seed(closure, _run(1))
+    return target, Seeder(target, limits=limits).seed(seeded, _run(1))
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,16 @@ class IdempotencyCheck:
 
     def run(self, source: ManifestSource, catalog: Catalog) -> list[Finding]:
         manifest = source.manifest
-        closure = _closure(manifest, source.path, catalog)
-        target, first = seed_fresh(closure)
+        seeded = _with_dependencies(manifest, source.path, catalog)
+        target, first = seed_fresh(seeded)
         problem = _first_failure(first, manifest.id)
         if problem is not None:
             integration, message = problem
             if integration == manifest.id:
-                message = _culprit(closure[-1]) or message
+                message = _culprit(seeded[-1]) or message
             return [_finding(source, manifest, integration, message)]
         before = user_state(target, system=True)
-        second = Seeder(target).seed(closure, _run(2))
+        second = Seeder(target).seed(seeded, _run(2))
         problem = _first_failure(second, manifest.id)
         if problem is not None:
             integration, why = problem
@@ -101,10 +102,10 @@ class IdempotencyCheck:
             ]
         if self.examples == 0:
             return []
-        return self._properties(source, closure, user_state(target, system=False))
+        return self._properties(source, seeded, user_state(target, system=False))
 
     def _properties(
-        self, source: ManifestSource, closure: list[DesiredIntegration], baseline: dict[str, Any]
+        self, source: ManifestSource, seeded: list[DesiredIntegration], baseline: dict[str, Any]
     ) -> list[Finding]:
         # Imported here: Hypothesis costs a tenth of a second to import, and runs off by default.
         from hypothesis import HealthCheck, given, settings
@@ -126,7 +127,7 @@ class IdempotencyCheck:
                 DesiredIntegration(
                     d.id, d.version, d.dependencies, tuple(order.sample(d.docs, len(d.docs)))
                 )
-                for d in closure
+                for d in seeded
             ]
             limits = BatchLimits(max_ops=max_ops)
             target, _ = seed_fresh(shuffled, limits)
@@ -142,20 +143,20 @@ class IdempotencyCheck:
         return []
 
 
-def _closure(manifest: Manifest, path: Path, catalog: Catalog) -> list[DesiredIntegration]:
-    """The manifest with its dependency closure, dependencies first.
+def _with_dependencies(
+    manifest: Manifest, path: Path, catalog: Catalog
+) -> list[DesiredIntegration]:
+    """The manifest after the integration nodes of its direct dependencies.
 
-    Each dependency is seeded as its integration node (id, version, channel): what the engine
-    needs to admit the manifest. Its other documents are its own idempotency check's business,
-    and leaving them out keeps this check cheap enough to run on every manifest.
+    A dependency's node (id, version, channel) is all the engine's gate reads to admit the
+    manifest; the dependency's documents and its own dependencies are its own check's business.
+    Seeding only these keeps the check cheap and its cost independent of how deep the catalog's
+    dependency graph is (a transitive closure grows with the catalog).
     """
     by_id = catalog.by_id()
-    try:
-        ids = catalog.resolution().closure(manifest.id)
-    except KeyError:
-        ids = [manifest.id]
-    closure = [_node(by_id[i]) for i in ids if i != manifest.id and i in by_id]
-    return [*closure, catalog.desired_of(path)]
+    wanted = dict.fromkeys(d.id for d in manifest.dependencies if d.id != manifest.id)
+    nodes = [_node(by_id[i]) for i in wanted if i in by_id]
+    return [*nodes, catalog.desired_of(path)]
 
 
 def _node(entry: CatalogEntry) -> DesiredIntegration:

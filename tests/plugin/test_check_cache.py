@@ -6,22 +6,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support.project import Project, Run, manifest
+from tests.support.project import Project, Run, manifest, three_integrations
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 CHECKS = ("parse", "schema", "references", "dependencies", "idempotency")
-DEPS_ON_CORE = """
-  - id: core
-    version: ">=1.0.0 <2.0.0"
-"""
-
-
-def catalog(project: Project) -> None:
-    project.write("core", manifest("core", "1.2.0"))
-    project.write("stripe", manifest("stripe", "2.3.0", deps=DEPS_ON_CORE))
-    project.write("monday", manifest("monday", "0.9.0"))
 
 
 def cached(run: Run, integration: str) -> dict[str, bool]:
@@ -36,7 +26,7 @@ NONE = dict.fromkeys(CHECKS, False)
 def test_a_second_run_reuses_every_pass_and_seeds_nothing(
     project: Project, mode: list[str]
 ) -> None:
-    catalog(project)
+    three_integrations(project)
     first = project.run(*mode)
     assert first.result.ret == pytest.ExitCode.OK, first.result.stdout.str()
     assert all(cached(first, i) == NONE for i in ("core", "stripe", "monday"))
@@ -59,7 +49,7 @@ def test_a_second_run_reuses_every_pass_and_seeds_nothing(
 def test_an_edited_manifest_is_checked_again_and_the_others_are_not(
     project: Project, mode: list[str]
 ) -> None:
-    catalog(project)
+    three_integrations(project)
     assert project.run(*mode).result.ret == pytest.ExitCode.OK
     project.write("monday", manifest("monday", "0.9.1"))
     run = project.run(*mode)
@@ -71,7 +61,7 @@ def test_an_edited_manifest_is_checked_again_and_the_others_are_not(
 
 
 def test_a_dependency_bump_rechecks_its_dependents_only(project: Project, mode: list[str]) -> None:
-    catalog(project)
+    three_integrations(project)
     assert project.run(*mode).result.ret == pytest.ExitCode.OK
     project.write("core", manifest("core", "2.0.0"))  # now outside stripe's range
     run = project.run(*mode)
@@ -83,7 +73,7 @@ def test_a_dependency_bump_rechecks_its_dependents_only(project: Project, mode: 
 
 
 def test_a_new_duplicate_of_an_id_is_a_new_input(project: Project) -> None:
-    catalog(project)
+    three_integrations(project)
     assert project.run().result.ret == pytest.ExitCode.OK
     (project.pytester.path / "manifests" / "more").mkdir()
     (project.pytester.path / "manifests" / "more" / "monday.yaml").write_text(
@@ -108,7 +98,7 @@ def test_failures_are_never_reused(project: Project) -> None:
 
 
 def test_no_check_cache_runs_every_check(project: Project, mode: list[str]) -> None:
-    catalog(project)
+    three_integrations(project)
     assert project.run(*mode).result.ret == pytest.ExitCode.OK
     run = project.run(*mode, "--no-check-cache")
     assert run.result.ret == pytest.ExitCode.OK
@@ -116,7 +106,7 @@ def test_no_check_cache_runs_every_check(project: Project, mode: list[str]) -> N
 
 
 def test_a_damaged_cache_is_ignored(project: Project) -> None:
-    catalog(project)
+    three_integrations(project)
     assert project.run().result.ret == pytest.ExitCode.OK
     shards: list[Path] = sorted((project.pytester.path / ".seeding" / "cache").glob("*.json"))
     assert shards
@@ -130,7 +120,7 @@ def test_a_damaged_cache_is_ignored(project: Project) -> None:
 
 
 def test_validate_only_fills_the_cache_for_the_seeding_run(project: Project) -> None:
-    catalog(project)
+    three_integrations(project)
     assert project.run("-m", "not seed").result.ret == pytest.ExitCode.OK
     run = project.run()
     assert run.result.ret == pytest.ExitCode.OK

@@ -4,18 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.project import Project, manifest
-
-DEPS_ON_CORE = """
-  - id: core
-    version: ">=1.0.0 <2.0.0"
-"""
-
-
-def catalog(project: Project) -> None:
-    project.write("core", manifest("core", "1.2.0"))
-    project.write("stripe", manifest("stripe", "2.3.0", deps=DEPS_ON_CORE))
-    project.write("monday", manifest("monday", "0.9.0"))
+from tests.support.project import Project, manifest, three_integrations
 
 
 def test_checks_have_the_documented_node_ids(project: Project) -> None:
@@ -36,7 +25,7 @@ def test_checks_have_the_documented_node_ids(project: Project) -> None:
 def test_passing_integrations_are_seeded_and_a_second_run_writes_nothing(
     project: Project, mode: list[str]
 ) -> None:
-    catalog(project)
+    three_integrations(project)
     first = project.run(*mode)
     assert first.result.ret == pytest.ExitCode.OK, first.result.stdout.str()
     assert {i: first.props("seed", i)["action"] for i in ("core", "stripe", "monday")} == {
@@ -70,7 +59,7 @@ def test_passing_integrations_are_seeded_and_a_second_run_writes_nothing(
 def test_every_check_testcase_carries_integration_version_and_checksum(
     project: Project, mode: list[str]
 ) -> None:
-    catalog(project)
+    three_integrations(project)
     run = project.run(*mode, "-m", "not seed")
     for check in ("parse", "schema", "references", "dependencies", "idempotency"):
         props = run.props(check, "monday")
@@ -79,7 +68,7 @@ def test_every_check_testcase_carries_integration_version_and_checksum(
 
 
 def test_a_failing_check_blocks_only_its_own_manifest(project: Project, mode: list[str]) -> None:
-    catalog(project)
+    three_integrations(project)
     project.write("monday", manifest("monday", connection="api-kee"))
     run = project.run(*mode)
     assert run.result.ret == pytest.ExitCode.TESTS_FAILED
@@ -101,7 +90,7 @@ def test_a_failing_check_blocks_only_its_own_manifest(project: Project, mode: li
 def test_a_dependency_that_fails_its_checks_keeps_the_dependent_out(
     project: Project, mode: list[str]
 ) -> None:
-    catalog(project)
+    three_integrations(project)
     project.write("core", manifest("core", "1.2.0", connection="nope"))
     run = project.run(*mode)
     assert run.props("seed", "core")["action"] == "skipped"
@@ -117,7 +106,7 @@ def test_a_dependency_that_fails_its_checks_keeps_the_dependent_out(
 def test_validate_only_runs_every_check_and_writes_nothing(
     project: Project, mode: list[str]
 ) -> None:
-    catalog(project)
+    three_integrations(project)
     run = project.run(*mode, "-m", "not seed")
     assert run.result.ret == pytest.ExitCode.OK
     assert run.cases("seed") == {}
@@ -126,7 +115,7 @@ def test_validate_only_runs_every_check_and_writes_nothing(
 
 
 def test_editing_a_version_updates_only_that_integration(project: Project, mode: list[str]) -> None:
-    catalog(project)
+    three_integrations(project)
     project.run(*mode)
     project.write("monday", manifest("monday", "0.9.1"))
     run = project.run(*mode)
@@ -138,7 +127,7 @@ def test_editing_a_version_updates_only_that_integration(project: Project, mode:
 
 
 def test_reseed_rewrites_only_the_selected_integration(project: Project, mode: list[str]) -> None:
-    catalog(project)
+    three_integrations(project)
     project.run(*mode)
     before = project.state()
     run = project.run(*mode, "-m", "reseed", "-k", "stripe")
@@ -152,7 +141,7 @@ def test_reseed_rewrites_only_the_selected_integration(project: Project, mode: l
 
 
 def test_integrations_option_seeds_exactly_those(project: Project, mode: list[str]) -> None:
-    catalog(project)
+    three_integrations(project)
     run = project.run(*mode, "--integrations", "core,monday")
     assert run.props("seed", "stripe")["reason"] == "not seeded: not selected by --integrations"
     assert sorted(project.state()) == ["core", "monday"]
@@ -163,7 +152,7 @@ def test_integrations_option_seeds_exactly_those(project: Project, mode: list[st
 def test_a_parse_error_is_a_failing_item_not_a_collection_error(
     project: Project, mode: list[str]
 ) -> None:
-    catalog(project)
+    three_integrations(project)
     project.write("broken", "manifest_version: 1\nid: [broken\n")
     run = project.run(*mode)
     assert run.result.ret == pytest.ExitCode.TESTS_FAILED
@@ -177,7 +166,7 @@ def test_a_parse_error_is_a_failing_item_not_a_collection_error(
 def test_the_audit_log_carries_the_run_and_matches_the_target_record(
     project: Project, mode: list[str]
 ) -> None:
-    catalog(project)
+    three_integrations(project)
     run = project.run(*mode)
     suite = run.suite_props()
     for name in (
@@ -202,7 +191,7 @@ def test_the_audit_log_carries_the_run_and_matches_the_target_record(
 
 
 def test_a_default_audit_log_is_written_under_reports(project: Project) -> None:
-    catalog(project)
+    three_integrations(project)
     result = project.pytester.runpytest("-p", "no:cacheprovider")
     logs = sorted((project.pytester.path / "reports").glob("seeding-*.xml"))
     assert len(logs) == 1 and result.ret == pytest.ExitCode.OK
@@ -210,7 +199,7 @@ def test_a_default_audit_log_is_written_under_reports(project: Project) -> None:
 
 @pytest.mark.parametrize("flag", [["-x"], ["--co"]])
 def test_an_aborted_or_collect_only_run_seeds_nothing(project: Project, flag: list[str]) -> None:
-    catalog(project)
+    three_integrations(project)
     project.write("broken", "manifest_version: [\n")
     project.run(*flag)
     assert not (project.pytester.path / ".seeding").exists() or project.state() == {}

@@ -68,6 +68,19 @@ def manifest(
     return text + extra
 
 
+DEPS_ON_CORE = """
+  - id: core
+    version: ">=1.0.0 <2.0.0"
+"""
+
+
+def three_integrations(project: Project) -> None:
+    """core 1.2.0, stripe 2.3.0 (depends on core ^1), monday 0.9.0: all valid."""
+    project.write("core", manifest("core", "1.2.0"))
+    project.write("stripe", manifest("stripe", "2.3.0", deps=DEPS_ON_CORE))
+    project.write("monday", manifest("monday", "0.9.0"))
+
+
 @dataclass
 class Run:
     """One pytester run with its audit log parsed."""

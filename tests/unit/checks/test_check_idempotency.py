@@ -47,19 +47,27 @@ def test_a_good_manifest_with_a_dependency_passes(tmp_path: Path) -> None:
     assert run(tmp_path, IdempotencyCheck()) == []
 
 
-def test_the_dependency_closure_is_seeded_first(
+def test_only_the_direct_dependencies_nodes_are_seeded_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seeded: list[list[str]] = []
+    seeded: list[list[tuple[str, int]]] = []
     real = idempotency.seed_fresh
 
-    def spy(closure: list[DesiredIntegration], limits: BatchLimits | None = None) -> Any:
-        seeded.append([d.id for d in closure])
-        return real(closure, limits)
+    def spy(integrations: list[DesiredIntegration], limits: BatchLimits | None = None) -> Any:
+        seeded.append([(d.id, len(d.docs)) for d in integrations])
+        return real(integrations, limits)
 
     monkeypatch.setattr(idempotency, "seed_fresh", spy)
-    assert run(tmp_path, IdempotencyCheck()) == []
-    assert seeded == [["core", "app"]]
+    files = {
+        "app.yaml": manifest_text("app", body=BODY),
+        "core.yaml": manifest_text("core", body="dependencies: [base]\n"),
+        "base.yaml": manifest_text("base"),
+    }
+    catalog = catalog_of(tmp_path, files)
+    check = IdempotencyCheck()
+    assert check.run(catalog.source(tmp_path / "manifests" / "app.yaml"), catalog) == []
+    # core is there as its node only (what the gate reads); base, core's own dependency, is not.
+    assert seeded == [[("core", 1), ("app", 7)]]
 
 
 def test_a_second_seed_that_does_not_find_its_own_state_fails_the_check(

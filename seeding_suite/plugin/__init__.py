@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from seeding_suite.plugin.options import add_options
+from seeding_suite.plugin.reporting import REUSED
 from seeding_suite.plugin.state import runner_key, session_key
 
 if TYPE_CHECKING:
+    from collections.abc import Generator
     from pathlib import Path
 
     from seeding_suite.plugin.collect import ManifestFile
@@ -53,6 +55,17 @@ def pytest_configure(config: pytest.Config) -> None:
         session = make_session(config, runner)
         config.stash[session_key] = session
         config.pluginmanager.register(session, "seeding-suite-session")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Mark a reused pass on its report: xdist carries it to the controller, which counts."""
+    report = yield
+    if call.when == "call" and getattr(item, "reused", False):
+        setattr(report, REUSED, True)
+    return report
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -51,21 +51,20 @@ class CheckItem(pytest.Item):
         # Shared Mark objects, and not add_marker(): that also adds a keyword, which every
         # report copies; at 10,000 manifests the extra keyword alone costs about 40 MB.
         self.own_markers.extend(_marks(self.name))
+        self.reused = False  # set by runtest: the pass came from the result cache
 
     def runtest(self) -> None:
         runner = self.config.stash[runner_key]
         outcome = runner.run(self.name, self.path)
-        self._record_properties(cached=outcome.cached)
+        self.reused = outcome.cached
+        self._record_properties()
         if outcome.status == "skipped":
             pytest.skip(outcome.reason or "not run")
         if outcome.status == "failed":
             raise ManifestCheckFailed(outcome.findings)
 
-    def _record_properties(self, *, cached: bool) -> None:
-        """`integration`, `version`, `checksum` for the audit log (str values: xdist-safe).
-
-        A pass reused from an earlier run on the same inputs also says `cached`.
-        """
+    def _record_properties(self) -> None:
+        """`integration`, `version`, `checksum` for the audit log (str values: xdist-safe)."""
         if self.parent.properties is None:  # once per file: its items share the tuples
             runner = self.config.stash[runner_key]
             integration, version, checksum = self.path.stem, "", ""
@@ -77,8 +76,6 @@ class CheckItem(pytest.Item):
                 ("checksum", checksum),
             ]
         self.user_properties.extend(self.parent.properties)
-        if cached:
-            self.user_properties.append(_CACHED)
 
     def repr_failure(
         self,
@@ -94,9 +91,6 @@ class CheckItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         # The domain must not be a suffix of the node id (research: pytest-plugin.md §1.3).
         return self.path, None, f"{self.name} ({self.path.name})"
-
-
-_CACHED = ("cached", "true")
 
 
 @functools.cache

@@ -18,6 +18,7 @@ Outcome = Literal["passed", "failed", "skipped", "error"]
 Result = Literal["passed", "failed", "skipped"]
 When = Literal["setup", "call", "teardown"]
 SYNTHETIC = "seeding_synthetic"
+REUSED = "seeding_reused"  # on a check's call report: its pass was reused (seeding_suite.cache)
 
 
 def emit_seed_case(

@@ -17,7 +17,12 @@ import pytest
 from seeding_suite import __version__
 from seeding_suite.engine.checksum import combine
 from seeding_suite.plugin.outcomes import Outcomes
-from seeding_suite.plugin.reporting import SYNTHETIC, add_suite_properties, emit_seed_case
+from seeding_suite.plugin.reporting import (
+    REUSED,
+    SYNTHETIC,
+    add_suite_properties,
+    emit_seed_case,
+)
 from seeding_suite.plugin.stage import GUARD, SeedStage, StageResult, StageSettings
 from seeding_suite.settings import actor, git_commit
 
@@ -45,6 +50,7 @@ class SeedingSession:
         self.outcomes = Outcomes()
         self.started = datetime.now(UTC)
         self.result: StageResult | None = None
+        self.reused = 0  # check passes reused from earlier runs (seeding_suite.cache)
 
     def close(self) -> None:
         """Nothing to release: targets are opened and closed inside the stage."""
@@ -64,6 +70,8 @@ class SeedingSession:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if getattr(report, SYNTHETIC, False):
             return
+        if getattr(report, REUSED, False):
+            self.reused += 1
         self.outcomes.note_report(
             report.nodeid, report.outcome, report.when, report.user_properties
         )
@@ -130,6 +138,7 @@ class SeedingSession:
             ("catalog_checksum", combine(checksums)),
             ("started_at", self.started.isoformat()),
             ("finished_at", datetime.now(UTC).isoformat()),
+            ("checks_reused", str(self.reused)),
         ]
         commit = git_commit(self.config.rootpath)
         if commit is not None:
@@ -147,6 +156,11 @@ class SeedingSession:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.reused:
+            terminalreporter.write_line(
+                f"checks: {self.reused} passed on unchanged inputs in an earlier run and were "
+                "reused (--no-check-cache runs them)"
+            )
         if self.result is None:
             return
         terminalreporter.write_sep("-", "seeding-suite")

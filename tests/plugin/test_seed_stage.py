@@ -203,3 +203,37 @@ def test_an_aborted_or_collect_only_run_seeds_nothing(project: Project, flag: li
     project.write("broken", "manifest_version: [\n")
     project.run(*flag)
     assert not (project.pytester.path / ".seeding").exists() or project.state() == {}
+
+
+EDIT_AFTER_CHECKS = """
+from pathlib import Path
+
+
+def pytest_runtest_teardown(item):
+    if item.nodeid == "manifests/stripe.yaml::idempotency":
+        path = Path(str(item.path))
+        path.write_text(path.read_text().replace("The stripe integration.", "Edited."))
+"""
+
+
+def test_a_manifest_edited_after_its_checks_never_reaches_the_target(
+    project: Project, mode: list[str]
+) -> None:
+    """What is seeded is what was checked: the checked content (a plain run still holds it in
+    memory) or nothing, with the reason; never the edit."""
+    three_integrations(project)
+    project.pytester.makeconftest(EDIT_AFTER_CHECKS)
+    run = project.run(*mode)
+    checked = run.props("parse", "stripe")["checksum"]
+    held = project.state().get("stripe")
+    if held is not None:
+        assert held["checksum"] == checked
+        assert run.props("seed", "stripe")["action"] == "created"
+    else:
+        assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+        run.result.stdout.fnmatch_lines(["*the manifest changed after its checks ran*"])
+    assert {i: run.props("seed", i)["action"] for i in ("core", "monday")} == {
+        "core": "created",
+        "monday": "created",
+    }
+    assert "Edited." in (project.pytester.path / "manifests" / "stripe.yaml").read_text()

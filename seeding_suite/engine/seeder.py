@@ -304,7 +304,7 @@ def _loadable(
     options: SeedOptions,
     report: SeedReport,
 ) -> list[DesiredIntegration]:
-    """Candidates whose documents can be planned; one whose late load fails, fails alone.
+    """Candidates whose documents can be planned; one whose late load fails is skipped alone.
 
     Documents given up front are there already; deferred ones load only when the target does
     not hold exactly their checksum (or a reseed rewrites them).
@@ -316,9 +316,9 @@ def _loadable(
         ):
             try:
                 candidate.docs  # noqa: B018 - loads deferred documents, checking their checksum
-            except ManifestChanged as exc:
+            except ManifestChanged as exc:  # not seeded, as when the stage sees it first
                 report.results[candidate.id] = IntegrationResult(
-                    candidate.id, "failed", message=str(exc), version=candidate.version
+                    candidate.id, "skipped", message=f"not seeded: {exc}"
                 )
                 continue
         kept.append(candidate)

@@ -63,17 +63,10 @@ class TimedTarget(LocalTarget):
         super().__init__(fake)
         self.seconds = 0.0
 
-    def query(self, path: str, args: dict[str, Any]) -> Any:
+    def _call(self, path: str, args: dict[str, Any]) -> Any:
         start = time.perf_counter()
         try:
-            return super().query(path, args)
-        finally:
-            self.seconds += time.perf_counter() - start
-
-    def mutation(self, path: str, args: dict[str, Any]) -> Any:
-        start = time.perf_counter()
-        try:
-            return super().mutation(path, args)
+            return super()._call(path, args)
         finally:
             self.seconds += time.perf_counter() - start
 

@@ -104,7 +104,6 @@ class Catalog:
         self._entries: dict[Path, CatalogEntry] | None = None
         self._resolution: Resolution | None = None
         self._by_id: dict[str, CatalogEntry] | None = None
-        self._claims: dict[str, list[CatalogEntry]] | None = None
         self._digests: dict[str, str] | None = None
 
     def files(self) -> list[Path]:
@@ -188,7 +187,7 @@ class Catalog:
         entry = self.entry(path)
         if entry is None or not entry.valid or entry.digest is None:
             return None
-        claims = self._claims_by_id()
+        claims = self.resolution().claims
         reached: set[str] = set()
         pending = [entry.id]
         while pending:
@@ -200,19 +199,12 @@ class Catalog:
         closure = sorted((i, digests.get(i, "")) for i in reached)  # "": nobody claims it
         return key_of("checks", settings, repr(self.policy), entry.display, entry.digest, closure)
 
-    def _claims_by_id(self) -> dict[str, list[CatalogEntry]]:
-        if self._claims is None:
-            self._claims = {}
-            for entry in self.entries():
-                self._claims.setdefault(entry.id, []).append(entry)
-        return self._claims
-
     def _claim_digests(self) -> dict[str, str]:
         """Per id, one digest of the fingerprints of every file claiming it (computed once)."""
         if self._digests is None:
             self._digests = {
                 integration: key_of("claims", sorted((e.fingerprint() for e in found), key=repr))
-                for integration, found in self._claims_by_id().items()
+                for integration, found in self.resolution().claims.items()
             }
         return self._digests
 

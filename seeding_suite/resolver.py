@@ -44,6 +44,7 @@ class Resolution:
     problems: dict[str, list[DependencyProblem]]
     blocked: dict[str, str]
     dependencies: dict[str, tuple[str, ...]] = field(repr=False)
+    claims: dict[str, list[CatalogEntry]] = field(default_factory=dict, repr=False)  # id -> files
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -106,7 +107,7 @@ def resolve(entries: Sequence[CatalogEntry]) -> Resolution:
             blocked[integration] = (
                 "its id is not unique" if several else "its manifest is not valid"
             )
-    return Resolution(order, problems, blocked, graph)
+    return Resolution(order, problems, blocked, graph, by_id)
 
 
 def _dependency_problem(

@@ -9,6 +9,7 @@ again without running (seeding_suite.cache says what "the same inputs" covers).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from seeding_suite.checks import check_named
@@ -99,9 +100,13 @@ class CheckRunner:
         if self.cache is None:
             return None
         if path not in self._keys:
-            settings = repr([(c.name, c) for c in self.checks])
-            self._keys[path] = self.catalog.input_key(path, settings)
+            self._keys[path] = self.catalog.input_key(path, self._settings)
         return self._keys[path]
+
+    @cached_property
+    def _settings(self) -> str:
+        # Part of every cache key: the checks' own settings (their reprs; see checks/base.py).
+        return repr([(c.name, c) for c in self.checks])
 
 
 _PASSED = CheckOutcome("passed")

@@ -54,6 +54,7 @@ class ManifestSource:
         self.display = display
         self.limits = limits or LoadLimits()
         self._raw: bytes | None = None
+        self._sha256: str | None = None
         self._parsed: Parsed | None = None
         self._validated: Validated | None = None
         self._positions: PositionIndex | None = None
@@ -70,8 +71,10 @@ class ManifestSource:
 
     @property
     def sha256(self) -> str:
-        """Hex SHA-256 of the bytes read (raises OSError for an unreadable file)."""
-        return hashlib.sha256(self.raw()).hexdigest()
+        """Hex SHA-256 of the bytes read, computed once (raises OSError if unreadable)."""
+        if self._sha256 is None:
+            self._sha256 = hashlib.sha256(self.raw()).hexdigest()
+        return self._sha256
 
     def parsed(self) -> Parsed:
         """The YAML as plain data, or why it is not one mapping of plain data."""

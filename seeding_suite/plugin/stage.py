@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from seeding_suite import __version__
 from seeding_suite.engine.checksum import combine
-from seeding_suite.engine.desired import DesiredIntegration
+from seeding_suite.engine.desired import DesiredIntegration, ManifestChanged
 from seeding_suite.engine.guarded import GuardedSeeder
 from seeding_suite.engine.health import HealthSettings
 from seeding_suite.engine.lock import LockSettings, new_holder
@@ -185,15 +185,22 @@ class SeedStage:
                 record.version or "",
                 deps,
                 checksum=next(iter(record.checksums)),
-                load=lambda: catalog.desired_of(path).docs,
+                load=lambda: self._reload(path).docs,
             )
         try:
-            desired = self.runner.catalog.desired_of(path)
-        except (OSError, SeedingSuiteError, ValueError) as exc:
-            return f"not seeded: the manifest could not be reloaded ({exc})", None
+            desired = self._reload(path)
+        except ManifestChanged as exc:
+            return f"not seeded: {exc}", None
         if record.checksums and desired.checksum not in record.checksums:
             return "not seeded: the manifest changed after its checks ran", None
         return None, desired
+
+    def _reload(self, path: Path) -> DesiredIntegration:
+        """The manifest read again; ManifestChanged (it is not seeded) if it no longer can be."""
+        try:
+            return self.runner.catalog.desired_of(path)
+        except (OSError, SeedingSuiteError, ValueError) as exc:
+            raise ManifestChanged(f"the manifest could not be reloaded ({exc})") from exc
 
     def _keep(self) -> frozenset[str]:
         """Integrations the catalog has for this environment: never pruned (broken ones too)."""

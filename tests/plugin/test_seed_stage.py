@@ -237,3 +237,29 @@ def test_a_manifest_edited_after_its_checks_never_reaches_the_target(
         "monday": "created",
     }
     assert "Edited." in (project.pytester.path / "manifests" / "stripe.yaml").read_text()
+
+
+DELETE_AFTER_CHECKS = """
+from pathlib import Path
+
+
+def pytest_runtest_teardown(item):
+    if item.nodeid == "manifests/stripe.yaml::idempotency":
+        Path(str(item.path)).unlink()
+"""
+
+
+def test_a_manifest_deleted_after_its_checks_does_not_stop_the_others(
+    project: Project, mode: list[str]
+) -> None:
+    three_integrations(project)
+    later = [f"zz{n}" for n in range(10)]  # checked after stripe: it leaves the source LRU
+    for integration in later:
+        project.write(integration, manifest(integration))
+    project.pytester.makeconftest(DELETE_AFTER_CHECKS)
+    run = project.run(*mode)
+    assert run.props("seed", "stripe")["action"] == "skipped"
+    assert "could not be reloaded" in run.props("seed", "stripe")["reason"]
+    others = ("core", "monday", *later)
+    assert {i: run.props("seed", i)["action"] for i in others} == dict.fromkeys(others, "created")
+    assert "stripe" not in project.state()

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from seeding_suite.plugin.collector import CollectorSettings
 from seeding_suite.plugin.options import add_options
 from seeding_suite.plugin.reporting import REUSED
-from seeding_suite.plugin.state import runner_key, session_key
+from seeding_suite.plugin.state import collector_key, runner_key, session_key
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -51,6 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     runner = make_runner(config)
     config.stash[runner_key] = runner
+    config.stash[collector_key] = CollectorSettings()
     if not _is_worker(config) and not config.option.collectonly:
         session = make_session(config, runner)
         config.stash[session_key] = session
@@ -68,6 +70,13 @@ def pytest_runtest_makereport(
     return report
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    from seeding_suite.plugin.collect import CheckItem
+
+    if any(isinstance(item, CheckItem) for item in session.items):  # a run of other tests: as is
+        session.config.stash[collector_key].after_collection()
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     cache = session.config.stash[runner_key].cache
     if cache is not None:
@@ -75,6 +84,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    collector = config.stash.get(collector_key, None)
+    if collector is not None:
+        collector.restore()
     session = config.stash.get(session_key, None)
     if session is not None:
         session.close()

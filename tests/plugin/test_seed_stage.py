@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from tests.support.project import Project, manifest, three_integrations
@@ -20,6 +22,16 @@ def test_checks_have_the_documented_node_ids(project: Project) -> None:
         ]
     )
     assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(project: Project) -> None:
+    """The plugin freezes the collected items for the run (plugin/collector.py), in-process too."""
+    three_integrations(project)
+    before = gc.get_threshold()
+    run = project.run()
+    assert run.result.ret == pytest.ExitCode.OK, run.result.stdout.str()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
 
 
 def test_passing_integrations_are_seeded_and_a_second_run_writes_nothing(

@@ -28,7 +28,12 @@ class Recent(Generic[K, V]):
         if key in self._items:
             self._items.move_to_end(key)
             return self._items[key]
-        value = self._items[key] = make()
+        return self.put(key, make())
+
+    def put(self, key: K, value: V) -> V:
+        """Remember `value` for `key` as the most recent (forgetting the oldest beyond `size`)."""
+        self._items[key] = value
+        self._items.move_to_end(key)
         if len(self._items) > self.size:
             self._items.popitem(last=False)
         return value

@@ -3,7 +3,8 @@
 The pytest items call this; so can anything else (it knows nothing of pytest). Outcomes are
 memoized per process, so a check another check requires runs once, however many items ask.
 With a ResultCache, a check that passed on exactly the same inputs in an earlier run passes
-again without running (seeding_suite.cache says what "the same inputs" covers).
+again without running (seeding_suite.cache says what "the same inputs" covers). With a
+Prefetch, forked children compute files' outcomes ahead and the runner adopts them.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ if TYPE_CHECKING:
     from seeding_suite.catalog import Catalog
     from seeding_suite.checks.base import Check
     from seeding_suite.findings import Finding
+    from seeding_suite.prefetch import FileResult, Prefetch
 
 Status = Literal["passed", "failed", "skipped"]
+Properties = tuple[str, str, str]  # integration id, version, checksum
 RECENT_FILES = 64
 
 
@@ -45,9 +48,11 @@ class CheckRunner:
     catalog: Catalog
     checks: Sequence[Check]
     cache: ResultCache | None = None
+    prefetch: Prefetch | None = None
     _outcomes: Recent[Path, dict[str, CheckOutcome]] = field(
         default_factory=lambda: Recent(RECENT_FILES)
     )
+    _adopted: Recent[Path, Properties] = field(default_factory=lambda: Recent(RECENT_FILES))
     _keys: dict[Path, str | None] = field(default_factory=dict)
 
     @property
@@ -62,9 +67,42 @@ class CheckRunner:
         """
         outcomes = self._outcomes.get(path, dict)
         outcome = outcomes.get(name)
+        if outcome is None and self.prefetch is not None:
+            found = self.prefetch.take(path)
+            if found is not None:
+                self._adopt(path, outcomes, found)
+                outcome = outcomes.get(name)
         if outcome is None:
             outcome = outcomes[name] = self._run(check_named(name, self.checks), path)
         return outcome
+
+    def result_of(self, path: Path, names: Sequence[str]) -> FileResult:
+        """The outcomes of checks `names` on one file, as a prefetching child sends them."""
+        from seeding_suite.prefetch import FileResult
+
+        outcomes = self._outcomes.get(path, dict)
+        for name in names:
+            self.run(name, path)
+        properties = None
+        digest = None
+        if self.run("schema", path).status == "passed":  # the items' properties ask for it
+            properties = self.properties(path)
+            digest = self.catalog.source(path).sha256
+        return FileResult(dict(outcomes), properties, digest)
+
+    def reusable(self, path: Path, names: Sequence[str]) -> bool:
+        """Whether checks `names` all passed on exactly these inputs in an earlier run."""
+        cached = self._cached(path)
+        return cached is not None and cached.passed.issuperset(names)
+
+    def _adopt(self, path: Path, outcomes: dict[str, CheckOutcome], found: FileResult) -> None:
+        outcomes.update(found.outcomes)
+        if found.properties is None:
+            return
+        self._adopted.put(path, found.properties)
+        for name, outcome in found.outcomes.items():
+            if outcome.status == "passed" and not outcome.cached:
+                self._remember_pass(path, name, found.digest)
 
     def _run(self, check: Check, path: Path) -> CheckOutcome:
         for required in check.requires:
@@ -77,15 +115,21 @@ class CheckRunner:
         findings = tuple(check.run(source, self.catalog))
         if findings:
             return CheckOutcome("failed", findings)
+        self._remember_pass(path, check.name, source.sha256)
+        return _PASSED
+
+    def _remember_pass(self, path: Path, name: str, digest: str | None) -> None:
         key = self._key(path)
         entry = self.catalog.entry(path)
         # Recorded only if the bytes checked are the bytes the key was made from.
-        if self.cache is not None and key is not None and entry and entry.digest == source.sha256:
-            self.cache.record_pass(key, check.name, self.properties(path))
-        return _PASSED
+        if self.cache is not None and key is not None and entry and entry.digest == digest:
+            self.cache.record_pass(key, name, self.properties(path))
 
-    def properties(self, path: Path) -> tuple[str, str, str]:
+    def properties(self, path: Path) -> Properties:
         """Integration id, version and checksum of a valid manifest (the audit log's)."""
+        adopted = self._adopted.peek(path)
+        if adopted is not None:
+            return adopted
         cached = self._cached(path)
         if cached is not None:
             return cached.integration, cached.version, cached.checksum

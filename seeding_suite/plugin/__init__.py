@@ -48,7 +48,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "reseed: `-m reseed` rewrites the selected integrations even when unchanged"
     )
+    from seeding_suite.plugin.prefetching import wanted_processes
     from seeding_suite.plugin.setup import make_runner, make_session
+
+    wanted_processes(config)  # a bad setting stops the run here, before collection
 
     runner = make_runner(config)
     config.stash[runner_key] = runner
@@ -73,14 +76,21 @@ def pytest_runtest_makereport(
 def pytest_collection_finish(session: pytest.Session) -> None:
     from seeding_suite.plugin.collect import CheckItem
 
-    if any(isinstance(item, CheckItem) for item in session.items):  # a run of other tests: as is
-        session.config.stash[collector_key].after_collection()
+    if not any(isinstance(item, CheckItem) for item in session.items):
+        return  # a run of other tests: left as it is
+    session.config.stash[collector_key].after_collection()  # first: children share the freeze
+    from seeding_suite.plugin.prefetching import start_prefetch
+
+    runner = session.config.stash[runner_key]
+    runner.prefetch = start_prefetch(session, runner)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    cache = session.config.stash[runner_key].cache
-    if cache is not None:
-        cache.save()
+    runner = session.config.stash[runner_key]
+    if runner.prefetch is not None:
+        runner.prefetch.close()  # kept: the terminal summary reports what it did
+    if runner.cache is not None:
+        runner.cache.save()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -31,6 +31,11 @@ def count(value: str) -> int:
     return number
 
 
+def processes(value: str) -> int | None:
+    """A process count, or None for `auto`."""
+    return None if value == "auto" else count(value)
+
+
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("seeding-suite", "integration manifests: checks and seeding")
     group.addoption(
@@ -148,6 +153,20 @@ def add_options(parser: pytest.Parser) -> None:
         "Reuse passes of checks on unchanged inputs (.seeding/cache)",
         type="bool",
         default=True,
+    )
+    group.addoption(
+        "--check-processes",
+        type=processes,
+        default=None,
+        metavar="N|auto",
+        help="Forked processes that run the checks ahead of the items in a run without xdist; "
+        "0 checks in the pytest process. auto: one per CPU when more than a few manifests "
+        "need checking (ini: seeding_check_processes, default auto)",
+    )
+    parser.addini(
+        "seeding_check_processes",
+        "Processes that run the checks ahead of the items (a number, or auto)",
+        default="auto",
     )
     parser.addini("seeding_db", "SQLite file of the embedded target", default="")
     parser.addini("seeding_convex_rate", "Convex calls per second at most", default="100")

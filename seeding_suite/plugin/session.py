@@ -161,6 +161,12 @@ class SeedingSession:
                 f"checks: {self.reused} passed on unchanged inputs in an earlier run and were "
                 "reused (--no-check-cache runs them)"
             )
+        prefetch = self.runner.prefetch
+        if prefetch is not None and prefetch.handed:
+            terminalreporter.write_line(
+                f"checks: {prefetch.handed} manifest(s) checked ahead in {prefetch.processes} "
+                "forked process(es) (--check-processes 0 checks in this one)"
+            )
         if self.result is None:
             return
         terminalreporter.write_sep("-", "seeding-suite")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.project import Project
+from tests.support.project import Project, Run
 
 CASES = Path(__file__).parents[1] / "badinput" / "cases"
 EXPECTATIONS: dict[str, list[dict[str, str]]] = json.loads(
@@ -17,13 +17,33 @@ EXPECTATIONS: dict[str, list[dict[str, str]]] = json.loads(
 )
 
 
+# The hostile ones again with the checks run ahead in forked processes (a fresh interpreter:
+# the plugin never forks a process with other threads, and this one has xdist's).
+AHEAD = ["alias-bomb", "deep-block", "deep-flow", "non-utf8", "dependency-cycle"]
+
+
 @pytest.mark.parametrize("case", sorted(EXPECTATIONS))
 def test_a_bad_manifest_fails_its_check_and_spares_the_good_ones(
     project: Project, mode: list[str], case: str
 ) -> None:
+    _use_case(project, case)
+    _check_case(case, project.run(*mode))
+
+
+@pytest.mark.parametrize("case", AHEAD)
+def test_a_bad_manifest_checked_ahead_fails_the_same_way(project: Project, case: str) -> None:
+    _use_case(project, case)
+    run = project.run("--check-processes", "2", subprocess=True)
+    run.result.stdout.fnmatch_lines(["checks: * checked ahead in * forked process(es)*"])
+    _check_case(case, run)
+
+
+def _use_case(project: Project, case: str) -> None:
     shutil.rmtree(project.pytester.path / "manifests")
     shutil.copytree(CASES / case / "manifests", project.pytester.path / "manifests")
-    run = project.run(*mode)
+
+
+def _check_case(case: str, run: Run) -> None:
     assert run.result.ret == pytest.ExitCode.TESTS_FAILED, run.result.stdout.str()
     assert "INTERNALERROR" not in run.result.stdout.str() + run.result.stderr.str()
     failed = {

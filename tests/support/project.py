@@ -117,9 +117,11 @@ class Project:
         path.write_text(text, encoding="utf-8")
         return path
 
-    def run(self, *args: str) -> Run:
+    def run(self, *args: str, subprocess: bool = False) -> Run:
+        """A run in this process, or with `subprocess` in a fresh one (a single thread)."""
         xml = self.pytester.path / "audit.xml"
-        result = self.pytester.runpytest("-p", "no:cacheprovider", f"--junitxml={xml}", *args)
+        runpytest = self.pytester.runpytest_subprocess if subprocess else self.pytester.runpytest
+        result = runpytest("-p", "no:cacheprovider", f"--junitxml={xml}", *args)
         root = ET.parse(xml).getroot() if xml.exists() else ET.Element("testsuites")
         return Run(result, root)
 

@@ -1,0 +1,85 @@
+"""Starts the forked children that check ahead of the items (seeding_suite.prefetch).
+
+Only where it is safe and pays: a run that executes its items here (not an xdist worker or
+controller, not --collect-only), with fork available and no other thread alive (a forked child
+only inherits the calling thread; any lock another thread holds would stay held in it), not
+under a debugger (a breakpoint in a check must stop where the user is), and for `auto` only
+when enough files need checking to repay starting the children.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+from typing import TYPE_CHECKING
+
+import pytest
+
+from seeding_suite.plugin.collect import CheckItem
+from seeding_suite.plugin.options import processes
+from seeding_suite.prefetch import Job, Prefetch
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from seeding_suite.runner import CheckRunner
+
+AUTO_MIN_FILES = 32  # below this, forking costs more than it saves (auto only)
+
+
+def start_prefetch(session: pytest.Session, runner: CheckRunner) -> Prefetch | None:
+    """Children checking the selected items' files ahead, or None to check in this process."""
+    config = session.config
+    wanted = wanted_processes(config)
+    if wanted == 0 or not _safe(config):
+        return None
+    jobs = _jobs(session.items, runner)
+    count = wanted if wanted is not None else _auto(len(jobs))
+    if count == 0 or not jobs:
+        return None
+    runner.catalog.resolution()  # computed once here, shared with every child by fork
+    return Prefetch(runner, jobs, count)
+
+
+def wanted_processes(config: pytest.Config) -> int | None:
+    """--check-processes, else the ini value (None: auto); a bad ini value is a UsageError."""
+    option: int | None = config.option.check_processes
+    if option is not None:
+        return option
+    raw = str(config.getini("seeding_check_processes")).strip()
+    try:
+        return processes(raw)
+    except argparse.ArgumentTypeError as exc:
+        raise pytest.UsageError(f"seeding_check_processes: {exc} or auto") from exc
+
+
+def _safe(config: pytest.Config) -> bool:
+    return (
+        hasattr(os, "fork")
+        and not hasattr(config, "workerinput")
+        and getattr(config.option, "numprocesses", None) in (None, 0)
+        and not config.option.collectonly
+        and not config.option.usepdb
+        and not getattr(config.option, "trace", False)
+        and threading.active_count() == 1
+    )
+
+
+def _auto(files: int) -> int:
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    return cores if files >= AUTO_MIN_FILES and cores > 1 else 0
+
+
+def _jobs(items: list[pytest.Item], runner: CheckRunner) -> list[Job]:
+    """The files whose selected checks must really run, in item order, with those checks."""
+    names: dict[Path, list[str]] = {}
+    for item in items:
+        if isinstance(item, CheckItem):
+            names.setdefault(item.path, []).append(item.name)
+    return [
+        (path, tuple(checks)) for path, checks in names.items() if not runner.reusable(path, checks)
+    ]

@@ -1,0 +1,110 @@
+"""Checks run ahead in forked processes (seeding_suite.prefetch): the same audit log as without.
+
+These runs use a fresh interpreter: the test process itself has xdist's threads, and the
+plugin never forks a process with other threads alive.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.project import PYPROJECT, Project, Run, manifest, three_integrations
+
+AHEAD = "checks: * manifest(s) checked ahead in 2 forked process(es)*"
+
+
+def _catalog_with_problems(project: Project) -> None:
+    three_integrations(project)
+    project.write("broken", "id: [unclosed\n")
+    project.write("dangling", manifest("dangling", connection="api-kee"))
+    project.write("orphan", manifest("orphan", deps="  - id: ghost\n    version: '^1'\n"))
+
+
+def _outcomes(run: Run) -> dict[str, tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """Each testcase's outcome, message and properties (everything but times and run ids)."""
+    found = {}
+    for case in run.xml.iter("testcase"):
+        problem = next((child for child in case if child.tag != "properties"), None)
+        outcome = "passed" if problem is None else problem.tag
+        message = "" if problem is None else (problem.get("message") or "") + (problem.text or "")
+        props = tuple(
+            (p.get("name", ""), p.get("value", ""))
+            for p in case.iter("property")
+            if p.get("name") not in ("run_id", "duration_s", "seconds")
+        )
+        found[f"{case.get('classname')}::{case.get('name')}"] = (outcome, message, props)
+    return found
+
+
+def test_checked_ahead_the_audit_log_is_the_one_checked_in_process(project: Project) -> None:
+    _catalog_with_problems(project)
+    here = project.run("-m", "not seed", "--check-processes", "0", "--no-check-cache")
+    ahead = project.run(
+        "-m", "not seed", "--check-processes", "2", "--no-check-cache", subprocess=True
+    )
+    assert ahead.result.ret == here.result.ret == pytest.ExitCode.TESTS_FAILED
+    assert _outcomes(ahead) == _outcomes(here)
+    assert _outcomes(ahead)["manifests.dangling.yaml::references"][0] == "failure"
+    assert "api-kee" in _outcomes(ahead)["manifests.dangling.yaml::references"][1]
+    ahead.result.stdout.fnmatch_lines([AHEAD])
+    assert "checked ahead" not in here.result.stdout.str()
+
+
+def test_passes_checked_ahead_are_reused_by_the_next_run(project: Project) -> None:
+    three_integrations(project)
+    first = project.run("-m", "not seed", "--check-processes", "2", subprocess=True)
+    assert first.result.ret == pytest.ExitCode.OK, first.result.stdout.str()
+    first.result.stdout.fnmatch_lines([AHEAD])
+    second = project.run("-m", "not seed", "--check-processes", "2", subprocess=True)
+    second.result.stdout.fnmatch_lines(["checks: 15 passed on unchanged inputs*"])
+    assert "checked ahead" not in second.result.stdout.str()  # nothing left to check
+    assert _outcomes(second) == _outcomes(first)
+
+
+@pytest.mark.parametrize(
+    ("failure", "handed"),
+    # Files are dealt round-robin in order: broken, dangling, orphan to one child and core,
+    # monday, stripe to the other. A dead child hands back the rest of its files too.
+    [("os._exit(3)", 2), ("raise RuntimeError('boom')", 4)],
+)
+def test_a_child_that_dies_or_fails_hands_its_files_back(
+    project: Project, failure: str, handed: int
+) -> None:
+    _catalog_with_problems(project)
+    reference = project.run("-m", "not seed", "--check-processes", "0", "--no-check-cache")
+    project.pytester.makeconftest(
+        f"""
+        import os
+        from seeding_suite.runner import CheckRunner
+
+        PARENT = os.getpid()
+        original = CheckRunner.result_of
+
+        def result_of(self, path, names):
+            if os.getpid() != PARENT and path.stem in ("stripe", "broken"):
+                {failure}
+            return original(self, path, names)
+
+        CheckRunner.result_of = result_of
+        """
+    )
+    run = project.run(
+        "-m", "not seed", "--check-processes", "2", "--no-check-cache", subprocess=True
+    )
+    assert run.result.ret == reference.result.ret == pytest.ExitCode.TESTS_FAILED
+    assert _outcomes(run) == _outcomes(reference)
+    assert _outcomes(run)["manifests.stripe.yaml::idempotency"][0] == "passed"
+    run.result.stdout.fnmatch_lines([f"checks: {handed} manifest(s) checked ahead in 2 *"])
+
+
+def test_check_processes_must_be_a_count_or_auto(project: Project) -> None:
+    three_integrations(project)
+    pyproject = project.pytester.path / "pyproject.toml"
+    pyproject.write_text(
+        PYPROJECT.replace(
+            "[tool.seeding_suite]", 'seeding_check_processes = "many"\n\n[tool.seeding_suite]'
+        )
+    )
+    result = project.pytester.runpytest("-p", "no:cacheprovider", "--co")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*seeding_check_processes*many*"])

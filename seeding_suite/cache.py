@@ -5,8 +5,10 @@ on (the harness's own code and native libraries, the run's settings, the file's 
 manifest's checks, the summary of every manifest its dependency closure reaches). A changed
 input is a different key. Only passes are kept: a failing check always runs, and so names its
 problem with a line. Each process (a plain run, the xdist controller, each worker) reads every
-shard under the directory and rewrites its own with the entries its run used, so writers never
-share a file and the shards stay as large as the catalog.
+shard under the directory and rewrites its own, so writers never share a file: first the
+entries its run used, then its shard's earlier entries the run did not need (a run of one file
+must not cost the next full run its reuse), oldest dropped beyond a capacity the caller sets
+from the catalog's size, so stale entries age out.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ FORMAT = 2  # entries are JSON texts: one string each in memory, parsed when ask
 DIRECTORY = Path(".seeding") / "cache"
 # Native parsers and validators whose verdicts the cached results carry.
 LIBRARIES = ("pydantic-core", "jsonschema-rs", "yaml-rs", "semantic-version")
+# Entries a shard keeps per catalog file: room for a few environments' keys of each file.
+ENTRIES_PER_FILE = 4
+SPARE_ENTRIES = 256
+
+
+def capacity_for(files: int) -> int:
+    """How many entries of each kind a shard keeps for a catalog of `files` manifests."""
+    return ENTRIES_PER_FILE * files + SPARE_ENTRIES
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,7 @@ class ResultCache:
         self._checks: dict[str, str] = {}
         self._used_summaries: dict[str, str] = {}
         self._used_checks: dict[str, str] = {}
+        self._own: dict[str, dict[str, str]] = {"summaries": {}, "checks": {}}  # as last saved
 
     def summary(self, key: str) -> Any | None:
         """A catalog summary stored under `key` (JSON data), or None."""
@@ -101,14 +112,19 @@ class ResultCache:
         self._load()
         self._used_checks[key] = self._merge(key, [[check], *properties])
 
-    def save(self) -> None:
-        """Rewrite this process's shard with what the run used (atomically; errors ignored).
+    def save(self, capacity: int) -> None:
+        """Rewrite this process's shard (atomically; errors ignored); see the module docstring.
 
-        A cache that cannot be written only costs time on the next run, never a failure.
+        At most `capacity` entries of each kind, the run's own first. A cache that cannot be
+        written only costs time on the next run, never a failure.
         """
         if not self._loaded:
             return
-        data = {"format": FORMAT, "summaries": self._used_summaries, "checks": self._used_checks}
+        data = {
+            "format": FORMAT,
+            "summaries": _newest(self._used_summaries, self._own["summaries"], capacity),
+            "checks": _newest(self._used_checks, self._own["checks"], capacity),
+        }
         with contextlib.suppress(OSError):
             self.directory.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
@@ -145,6 +161,8 @@ class ResultCache:
         self._loaded = True
         for shard in sorted(self.directory.glob("*.json")):
             data = _read(shard)
+            if data is not None and shard.stem == self.shard:
+                self._own = data
             if data is not None:
                 self._summaries.update(data["summaries"])
                 for key, text in data["checks"].items():
@@ -155,6 +173,15 @@ class ResultCache:
                         entry = json.loads(text)
                         if _is_checks_entry(entry):
                             self._merge(key, entry)
+
+
+def _newest(used: dict[str, str], earlier: dict[str, str], capacity: int) -> dict[str, str]:
+    kept = dict(list(used.items())[:capacity])
+    for key, text in earlier.items():
+        if len(kept) >= capacity:
+            break
+        kept.setdefault(key, text)
+    return kept
 
 
 def _text(data: Any) -> str:

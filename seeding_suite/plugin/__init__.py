@@ -90,7 +90,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if runner.prefetch is not None:
         runner.prefetch.close()  # kept: the terminal summary reports what it did
     if runner.cache is not None:
-        runner.cache.save()
+        from seeding_suite.cache import capacity_for
+
+        runner.cache.save(capacity_for(len(runner.catalog.files())))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -42,6 +42,16 @@ def test_a_second_run_reuses_every_pass_and_seeds_nothing(
     second.result.stdout.re_match_lines([r"seed: .*3 unchanged, .*; 0 documents written"])
 
 
+def test_a_run_of_one_file_keeps_the_others_reusable(project: Project, mode: list[str]) -> None:
+    three_integrations(project)
+    assert project.run(*mode).result.ret == pytest.ExitCode.OK
+    one = project.run(*mode, "manifests/monday.yaml", "-m", "not seed")
+    assert reused(one) == 5
+    again = project.run(*mode)
+    assert again.result.ret == pytest.ExitCode.OK, again.result.stdout.str()
+    assert reused(again) == 15
+
+
 def test_an_edited_manifest_is_checked_again_and_the_others_are_not(
     project: Project, mode: list[str]
 ) -> None:

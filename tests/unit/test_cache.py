@@ -21,26 +21,34 @@ def test_passes_survive_a_save_and_add_up_across_shards(tmp_path: Path) -> None:
     first, second = ResultCache(tmp_path, "gw0"), ResultCache(tmp_path, "gw1")
     first.record_pass("k", "parse", PROPS)
     second.record_pass("k", "schema", PROPS)
-    first.save()
-    second.save()
+    first.save(10)
+    second.save(10)
     found = ResultCache(tmp_path, "main").checks("k")
     assert found is not None
     assert found.passed == frozenset({"parse", "schema"})
     assert (found.integration, found.version, found.checksum) == PROPS
 
 
-def test_a_shard_keeps_only_what_its_run_used(tmp_path: Path) -> None:
+def test_a_shard_keeps_what_its_run_used_then_its_earlier_entries_up_to_capacity(
+    tmp_path: Path,
+) -> None:
     old = ResultCache(tmp_path, "main")
-    old.record_pass("gone", "parse", PROPS)
-    old.record_pass("kept", "parse", PROPS)
-    old.put_summary("s-gone", [1])
-    old.save()
+    for key in ("a", "b", "c"):
+        old.record_pass(key, "parse", PROPS)
+    old.put_summary("s", [1])
+    old.save(10)
+    other = ResultCache(tmp_path, "gw0")
+    other.record_pass("x", "parse", PROPS)
+    other.save(10)  # another shard's entries are not this one's to keep
     new = ResultCache(tmp_path, "main")
-    assert new.checks("kept") is not None
-    new.save()
+    assert new.checks("c") is not None  # used by this run: kept first
+    new.record_pass("d", "parse", PROPS)
+    new.save(3)
     data = json.loads((tmp_path / "main.json").read_text())
-    assert data["format"] == FORMAT and data["summaries"] == {}
-    assert {k: json.loads(v) for k, v in data["checks"].items()} == {"kept": [["parse"], *PROPS]}
+    assert data["format"] == FORMAT and data["summaries"] == {"s": "[1]"}
+    # The run's own (c, d), then the earlier ones in their order until the capacity (a).
+    assert list(data["checks"]) == ["c", "d", "a"]
+    assert json.loads(data["checks"]["a"]) == [["parse"], *PROPS]
 
 
 def test_damaged_or_foreign_shards_are_ignored(tmp_path: Path) -> None:
@@ -58,7 +66,7 @@ def test_an_unwritable_directory_costs_nothing_but_the_cache(tmp_path: Path) -> 
     blocker.write_text("")
     cache = ResultCache(blocker / "cache", "main")
     cache.record_pass("k", "parse", PROPS)
-    cache.save()  # no exception
+    cache.save(10)  # no exception
     assert not (blocker / "cache").exists()
 
 
@@ -120,7 +128,7 @@ def test_cached_summaries_give_the_same_entries_without_parsing(
     fresh = Catalog([manifests], tmp_path).entries()
     cache = ResultCache(tmp_path / "cache", "main")
     Catalog([manifests], tmp_path, cache=cache).entries()
-    cache.save()
+    cache.save(10)
 
     def parsed_anyway(*_: object) -> None:
         raise AssertionError("a cached summary was parsed again")
@@ -133,7 +141,7 @@ def test_cached_summaries_give_the_same_entries_without_parsing(
 def test_a_damaged_copy_of_an_entry_does_not_spoil_a_good_one(tmp_path: Path) -> None:
     good = ResultCache(tmp_path, "gw0")
     good.record_pass("k", "parse", PROPS)
-    good.save()
+    good.save(10)
     (tmp_path / "gw1.json").write_text(
         json.dumps({"format": FORMAT, "summaries": {}, "checks": {"k": "[7]"}})
     )

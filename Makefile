@@ -13,6 +13,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	# Bytecode for the editable sources, as pip writes it for installed packages: with
+	# PYTHONDONTWRITEBYTECODE set, every run would otherwise compile them all again.
+	$(PY) -m compileall -q seeding_suite fakes
 	touch $(STAMP)
 
 $(NODE_STAMP): package.json package-lock.json

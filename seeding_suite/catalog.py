@@ -14,6 +14,7 @@ from seeding_suite.cache import key_of
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 from seeding_suite.loading.source import ManifestSource
 from seeding_suite.loading.yaml import LoadLimits
+from seeding_suite.prefetch import Prefetch
 from seeding_suite.recent import Recent
 from seeding_suite.resolver import Resolution, resolve
 
@@ -229,28 +230,61 @@ class Catalog:
             self._resolution = resolve(self.entries())
         return self._resolution
 
+    def summarize_ahead(self, processes: int) -> None:
+        """The summary pass with forked children parsing the files no cached summary covers.
+
+        The parent only hashes each file to look its summary up; a child reads the file again
+        and its entry carries the digest of the bytes it summarized, the key its summary is
+        cached under. Does nothing once the entries exist.
+        """
+        if self._entries is not None:
+            return
+        found = {path: self._cached_summary(self._summary_source(path)) for path in self.files()}
+        todo = [path for path, entry in found.items() if entry is None]
+        ahead = Prefetch(self._summarize_uncached, todo, processes)
+        for path, entry in ahead.take_all():
+            found[path] = self._remember_summary(entry or self._summarize_uncached(path))
+        self._entries = {path: entry for path, entry in found.items() if entry is not None}
+
     def _summarize(self, path: Path) -> CatalogEntry:
+        source = self._summary_source(path)
+        cached = self._cached_summary(source)
+        return cached or self._remember_summary(self._summary(source))
+
+    def _summarize_uncached(self, path: Path) -> CatalogEntry:
+        return self._summary(self._summary_source(path))
+
+    def _summary_source(self, path: Path) -> ManifestSource:
         # A cached source is reused; otherwise a throwaway one, so this pass over every file
         # does not evict the sources the checks are working on.
-        source = self._sources.peek(path) or ManifestSource(path, self.display(path), self.limits)
+        return self._sources.peek(path) or ManifestSource(path, self.display(path), self.limits)
+
+    def _cached_summary(self, source: ManifestSource) -> CatalogEntry | None:
+        if self.cache is None:
+            return None
+        try:
+            digest = source.sha256
+        except OSError:
+            return None
+        data = self.cache.summary(self._summary_key(source.display, digest))
+        if data is None:
+            return None
+        return CatalogEntry.from_fingerprint(data, source.path, source.display, digest)
+
+    def _remember_summary(self, entry: CatalogEntry) -> CatalogEntry:
+        if self.cache is not None and entry.digest is not None:
+            key = self._summary_key(entry.display, entry.digest)
+            self.cache.put_summary(key, entry.fingerprint())
+        return entry
+
+    def _summary_key(self, display: str, digest: str) -> str:
+        return key_of("summary", repr(self.limits or LoadLimits()), display, digest)
+
+    def _summary(self, source: ManifestSource) -> CatalogEntry:
         try:
             digest: str | None = source.sha256
         except OSError:
             digest = None
-        if self.cache is None or digest is None:
-            return self._summary(source, digest)
-        limits = repr(self.limits or LoadLimits())
-        key = key_of("summary", limits, source.display, digest)
-        cached = self.cache.summary(key)
-        if cached is not None:
-            entry = CatalogEntry.from_fingerprint(cached, path, source.display, digest)
-            if entry is not None:
-                return entry
-        entry = self._summary(source, digest)
-        self.cache.put_summary(key, entry.fingerprint())
-        return entry
-
-    def _summary(self, source: ManifestSource, digest: str | None) -> CatalogEntry:
         path = source.path
         manifest = source.validated().manifest
         if manifest is not None:

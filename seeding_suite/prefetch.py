@@ -1,15 +1,16 @@
-"""Checks run ahead in forked processes, so a plain run uses every core without xdist.
+"""Work done ahead in forked processes, so a plain run uses every core without xdist.
 
 pytest runs items one after another in one process, and on a cold run the checks' own work
-(parse, validate, seed a fake twice) is most of the time. After collection the files whose
-checks must really run are dealt round-robin to forked children; each runs its files' checks
-in item order and streams back every file's outcomes as it finishes it. The items then read
-their outcome, waiting only when their child has not reached the file yet. Unlike xdist, no
-item, report or hook crosses a process boundary: one small message per file.
+(parse, validate, seed a fake twice) is most of the time. The keys (files) are dealt
+round-robin to forked children; each works through its keys in order and streams back every
+result as it finishes it. The parent takes results in the same order, waiting only when a
+child has not reached that key yet. Unlike xdist, no item, report or hook crosses a process
+boundary: one small message per file.
 
-Fork shares the collected catalog and the cache without copying or pickling them. A child
-that dies, or fails on a file, hands that file back: the parent then checks it itself, so an
-unexpected error is raised where pytest shows it. Nothing here knows pytest.
+Fork shares everything the parent holds (the collected catalog, the cache) without copying or
+pickling it. A child that dies, or fails on a key, hands that key back: `take` answers None
+and the parent does the work itself, so an unexpected error is raised where pytest shows it.
+Nothing here knows pytest.
 """
 
 from __future__ import annotations
@@ -19,84 +20,78 @@ import os
 import pickle
 import signal
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from pathlib import Path
+    from collections.abc import Callable, Hashable, Iterator, Sequence
 
-    from seeding_suite.runner import CheckOutcome, CheckRunner, Properties
-
-Job = tuple["Path", tuple[str, ...]]  # a file and the checks its selected items name
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """A file's outcomes as a child computed them, with what the parent needs around them.
-
-    `digest` is the SHA-256 of the bytes checked (a pass is cached only for those bytes).
-    """
-
-    outcomes: dict[str, CheckOutcome]
-    properties: Properties | None
-    digest: str | None
+K = TypeVar("K", bound="Hashable")
+R = TypeVar("R")
 
 
 @dataclass
-class _Child:
+class _Child(Generic[K]):
     pid: int
     stream: IO[bytes]
-    pending: set[Path] = field(default_factory=set)
+    pending: set[K] = field(default_factory=set)
 
 
-class Prefetch:
-    """Children checking `jobs` ahead of the items; `take` hands each file's result over once."""
+class Prefetch(Generic[K, R]):
+    """`work(key)` for every key, computed ahead in forked children; `take` hands each over once.
 
-    def __init__(self, runner: CheckRunner, jobs: Sequence[Job], processes: int) -> None:
-        self.processes = min(processes, len(jobs))
-        self.handed = 0  # files whose outcomes a child computed and the parent took
-        self._results: dict[Path, FileResult | None] = {}
-        self._owner: dict[Path, _Child] = {}
-        self._children: list[_Child] = []
+    Forks when constructed: everything `work` needs must be in place before.
+    """
+
+    def __init__(self, work: Callable[[K], R], keys: Sequence[K], processes: int) -> None:
+        self.processes = min(processes, len(keys))
+        self.handed = 0  # results a child computed and the parent took
+        self._results: dict[K, R | None] = {}
+        self._owner: dict[K, _Child[K]] = {}
+        self._children: list[_Child[K]] = []
         for number in range(self.processes):
-            self._start(runner, jobs[number :: self.processes])
+            self._start(work, keys[number :: self.processes])
 
-    def _start(self, runner: CheckRunner, jobs: Sequence[Job]) -> None:
+    def _start(self, work: Callable[[K], R], keys: Sequence[K]) -> None:
         read, write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: check, report, and leave without running the parent's exits
+        if pid == 0:  # the child: work, report, and leave without running the parent's exits
             code = 1
             try:
                 os.close(read)
                 with os.fdopen(write, "wb") as out:
-                    _serve(runner, jobs, out)
+                    _serve(work, keys, out)
                 code = 0
             finally:
                 os._exit(code)
         os.close(write)
-        child = _Child(pid, os.fdopen(read, "rb"), {path for path, _ in jobs})
+        child = _Child(pid, os.fdopen(read, "rb"), set(keys))
         self._children.append(child)
-        self._owner.update((path, child) for path, _ in jobs)
+        self._owner.update((key, child) for key in keys)
 
-    def take(self, path: Path) -> FileResult | None:
-        """The file's result, once; None when no child checks it (any longer): check it here."""
-        child = self._owner.pop(path, None)
+    def take(self, key: K) -> R | None:
+        """The key's result, once; None when no child does it (any longer): do it here."""
+        child = self._owner.pop(key, None)
         if child is not None:
-            while path in child.pending:
+            while key in child.pending:
                 self._receive(child)
-        result = self._results.pop(path, None)
+        result = self._results.pop(key, None)
         self.handed += result is not None
         return result
 
-    def _receive(self, child: _Child) -> None:
+    def take_all(self) -> Iterator[tuple[K, R | None]]:
+        """Every key's result (None: do it here), as the children deliver them."""
+        for key in list(self._owner):
+            yield key, self.take(key)
+
+    def _receive(self, child: _Child[K]) -> None:
         try:
-            path, result = pickle.load(child.stream)
+            key, result = pickle.load(child.stream)
         except (EOFError, OSError, pickle.UnpicklingError):
-            child.pending.clear()  # it died: the parent checks the rest itself
+            child.pending.clear()  # it died: the parent does the rest itself
             self._reap(child)
             return
-        child.pending.discard(path)
-        self._results[path] = result
+        child.pending.discard(key)
+        self._results[key] = result
         if not child.pending:
             self._reap(child)
 
@@ -109,7 +104,7 @@ class Prefetch:
         self._owner.clear()
         self._results.clear()
 
-    def _reap(self, child: _Child) -> None:
+    def _reap(self, child: _Child[K]) -> None:
         if child in self._children:
             self._children.remove(child)
             child.stream.close()
@@ -117,13 +112,12 @@ class Prefetch:
                 os.waitpid(child.pid, 0)
 
 
-def _serve(runner: CheckRunner, jobs: Sequence[Job], out: IO[bytes]) -> None:
-    runner.prefetch = None  # a child checks its files itself
-    for path, names in jobs:
-        result: FileResult | None
+def _serve(work: Callable[[K], R], keys: Sequence[K], out: IO[bytes]) -> None:
+    for key in keys:
+        result: R | None
         try:
-            result = runner.result_of(path, names)
-        except Exception:  # the parent checks this file again and shows the error there
+            result = work(key)
+        except Exception:  # the parent does this key again and shows the error there
             result = None
-        pickle.dump((path, result), out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((key, result), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()

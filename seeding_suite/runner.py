@@ -17,14 +17,14 @@ from seeding_suite.checks import check_named
 from seeding_suite.recent import Recent
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from seeding_suite.cache import CachedChecks, ResultCache
     from seeding_suite.catalog import Catalog
     from seeding_suite.checks.base import Check
     from seeding_suite.findings import Finding
-    from seeding_suite.prefetch import FileResult, Prefetch
+    from seeding_suite.prefetch import Prefetch
 
 Status = Literal["passed", "failed", "skipped"]
 Properties = tuple[str, str, str]  # integration id, version, checksum
@@ -41,6 +41,18 @@ class CheckOutcome:
     cached: bool = False  # a pass reused from an earlier run on the same inputs
 
 
+@dataclass(frozen=True)
+class FileResult:
+    """A file's outcomes as a prefetching child computed them, with what the parent needs.
+
+    `digest` is the SHA-256 of the bytes checked (a pass is cached only for those bytes).
+    """
+
+    outcomes: dict[str, CheckOutcome]
+    properties: Properties | None
+    digest: str | None
+
+
 @dataclass
 class CheckRunner:
     """The checks of one process, in order, over one catalog."""
@@ -48,7 +60,7 @@ class CheckRunner:
     catalog: Catalog
     checks: Sequence[Check]
     cache: ResultCache | None = None
-    prefetch: Prefetch | None = None
+    prefetch: Prefetch[Path, FileResult] | None = None
     _outcomes: Recent[Path, dict[str, CheckOutcome]] = field(
         default_factory=lambda: Recent(RECENT_FILES)
     )
@@ -76,10 +88,25 @@ class CheckRunner:
             outcome = outcomes[name] = self._run(check_named(name, self.checks), path)
         return outcome
 
+    def check_ahead(self, wanted: Mapping[Path, Sequence[str]], processes: int) -> None:
+        """Fork `processes` children that check these files ahead of the items asking for them.
+
+        The summary pass goes first (itself in children): every check reads the catalog, and
+        the children share the parent's by fork. Files whose wanted checks all passed on the
+        same inputs before are left to the cache.
+        """
+        from seeding_suite.prefetch import Prefetch
+
+        self.catalog.summarize_ahead(processes)
+        self.catalog.resolution()
+        todo = [path for path, names in wanted.items() if not self.reusable(path, names)]
+        if todo:  # forked with self.prefetch still None: a child checks its files itself
+            self.prefetch = Prefetch(
+                lambda path: self.result_of(path, wanted[path]), todo, processes
+            )
+
     def result_of(self, path: Path, names: Sequence[str]) -> FileResult:
         """The outcomes of checks `names` on one file, as a prefetching child sends them."""
-        from seeding_suite.prefetch import FileResult
-
         outcomes = self._outcomes.get(path, dict)
         for name in names:
             self.run(name, path)

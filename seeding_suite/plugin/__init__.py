@@ -81,8 +81,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     session.config.stash[collector_key].after_collection()  # first: children share the freeze
     from seeding_suite.plugin.prefetching import start_prefetch
 
-    runner = session.config.stash[runner_key]
-    runner.prefetch = start_prefetch(session, runner)
+    start_prefetch(session, session.config.stash[runner_key])
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -1,10 +1,10 @@
-"""Starts the forked children that check ahead of the items (seeding_suite.prefetch).
+"""Starts the forked children that check ahead of the items (CheckRunner.check_ahead).
 
 Only where it is safe and pays: a run that executes its items here (not an xdist worker or
 controller, not --collect-only), with fork available and no other thread alive (a forked child
 only inherits the calling thread; any lock another thread holds would stay held in it), not
 under a debugger (a breakpoint in a check must stop where the user is), and for `auto` only
-when enough files need checking to repay starting the children.
+when enough files are selected to repay starting the children.
 """
 
 from __future__ import annotations
@@ -18,28 +18,25 @@ import pytest
 
 from seeding_suite.plugin.collect import CheckItem
 from seeding_suite.plugin.options import processes
-from seeding_suite.prefetch import Job, Prefetch
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from seeding_suite.runner import CheckRunner
 
-AUTO_MIN_FILES = 32  # below this, forking costs more than it saves (auto only)
+AUTO_MIN_FILES = 32  # selected files; below this, forking costs more than it saves
 
 
-def start_prefetch(session: pytest.Session, runner: CheckRunner) -> Prefetch | None:
-    """Children checking the selected items' files ahead, or None to check in this process."""
+def start_prefetch(session: pytest.Session, runner: CheckRunner) -> None:
+    """Children checking the selected items' files ahead, when it is safe and pays."""
     config = session.config
     wanted = wanted_processes(config)
     if wanted == 0 or not _safe(config):
-        return None
-    jobs = _jobs(session.items, runner)
-    count = wanted if wanted is not None else _auto(len(jobs))
-    if count == 0 or not jobs:
-        return None
-    runner.catalog.resolution()  # computed once here, shared with every child by fork
-    return Prefetch(runner, jobs, count)
+        return
+    checks = _checks_by_file(session.items)
+    count = wanted if wanted is not None else _auto(len(checks))
+    if count > 0 and checks:
+        runner.check_ahead(checks, count)
 
 
 def wanted_processes(config: pytest.Config) -> int | None:
@@ -74,12 +71,10 @@ def _auto(files: int) -> int:
     return cores if files >= AUTO_MIN_FILES and cores > 1 else 0
 
 
-def _jobs(items: list[pytest.Item], runner: CheckRunner) -> list[Job]:
-    """The files whose selected checks must really run, in item order, with those checks."""
+def _checks_by_file(items: list[pytest.Item]) -> dict[Path, list[str]]:
+    """The files of the selected check items, in item order, with the checks they name."""
     names: dict[Path, list[str]] = {}
     for item in items:
         if isinstance(item, CheckItem):
             names.setdefault(item.path, []).append(item.name)
-    return [
-        (path, tuple(checks)) for path, checks in names.items() if not runner.reusable(path, checks)
-    ]
+    return names

@@ -12,6 +12,7 @@ from seeding_suite.catalog import Catalog
 from seeding_suite.environments import DEFAULTS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 PROPS = ("stripe", "1.0.0", "c1:sha256:" + "a" * 64)
@@ -147,3 +148,43 @@ def test_a_damaged_copy_of_an_entry_does_not_spoil_a_good_one(tmp_path: Path) ->
     )
     found = ResultCache(tmp_path, "main").checks("k")
     assert found is not None and found.passed == frozenset({"parse"})
+
+
+class InlinePrefetch:
+    """seeding_suite.prefetch.Prefetch without fork: work done on construction, in order.
+
+    `dropped` keys come back as None, as from a child that died on them.
+    """
+
+    dropped: frozenset[object] = frozenset()
+
+    def __init__(self, work: Callable[[object], object], keys: list[object], _: int) -> None:
+        self.results = {k: None if k in self.dropped else work(k) for k in keys}
+
+    def take_all(self) -> Iterator[tuple[object, object]]:
+        yield from self.results.items()
+
+
+def test_a_summary_pass_done_ahead_is_the_plain_one_and_is_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {"app.yaml": _text("app", deps="base"), "base.yaml": _text("base"), "x.yaml": "[1"}
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    for name, text in files.items():
+        (manifests / name).write_text(text, encoding="utf-8")
+    fresh = Catalog([manifests], tmp_path).entries()
+    monkeypatch.setattr(InlinePrefetch, "dropped", frozenset({manifests / "base.yaml"}))
+    monkeypatch.setattr("seeding_suite.catalog.Prefetch", InlinePrefetch)
+    cache = ResultCache(tmp_path / "cache", "main")
+    ahead = Catalog([manifests], tmp_path, cache=cache)
+    ahead.summarize_ahead(2)
+    assert ahead.entries() == fresh  # base.yaml, handed back, was summarized by the parent
+    cache.save(10)
+
+    def parsed_anyway(*_: object) -> None:
+        raise AssertionError("a summary made ahead was not cached")
+
+    monkeypatch.setattr(Catalog, "_summary", parsed_anyway)
+    reread = ResultCache(tmp_path / "cache", "main")
+    assert Catalog([manifests], tmp_path, cache=reread).entries() == fresh

@@ -20,6 +20,7 @@ from fakes.convex.values import UNSET, Value, copy_value, nesting, value_size
 
 if TYPE_CHECKING:
     import random
+    from collections.abc import Callable
 
     from fakes.convex.storage import StoredState
     from fakes.convex.transaction import Transaction
@@ -48,24 +49,23 @@ class Catalog:
         self.by_number: dict[int, TableState] = {}
 
     def restore(self, state: StoredState) -> None:
-        """Load a store's tables and documents (bulk: each index is sorted once)."""
+        """Take a store's tables; each one's documents load when the table is first touched.
+
+        The store's high-water mark covers every stored document, so new creation times stay
+        above documents not loaded yet.
+        """
         for name, number in state.tables.items():
-            table = self._new_table(name, number)
-            for doc in state.documents.get(name, []):
-                table.docs[str(doc[ID])] = doc
-            for index in table.indexes.values():
-                index.entries = sorted(index.entry(doc) for doc in table.docs.values())
-            stamps = [doc[CREATION_TIME] for doc in table.docs.values()]
-            newest = max((s for s in stamps if isinstance(s, float)), default=0.0)
-            self.times.high_water_ms = max(self.times.high_water_ms, newest)
+            self._new_table(name, number, state.documents.get(name))
         self.times.high_water_ms = max(self.times.high_water_ms, state.high_water_ms)
 
-    def _new_table(self, name: str, number: int) -> TableState:
+    def _new_table(
+        self, name: str, number: int, stored: Callable[[], list[Document]] | None = None
+    ) -> TableState:
         table_def = self.schema.tables.get(name) if self.schema is not None else None
         indexes = (
             {n: i.fields for n, i in table_def.indexes.items()} if table_def is not None else {}
         )
-        table = TableState(name, number, indexes)
+        table = TableState(name, number, indexes, stored)
         self.tables[name] = table
         self.by_number[number] = table
         return table

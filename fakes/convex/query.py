@@ -205,13 +205,14 @@ class QueryBuilder:
         positions = range(start, end) if self._order == "asc" else range(end - 1, start - 1, -1)
         table = self._table
         assert table is not None
-        docs = table.docs
+        docs, filters = table.docs, self._filters
+        size_of, record_read = table.size_of, self._txn.record_read
         for position in positions:
             entry = entries[position]
             doc_id = entry_id(entry)
             doc = docs[doc_id]
-            self._txn.record_read(table.size_of(doc_id))
-            if all(predicate(doc) for predicate in self._filters):
+            record_read(size_of(doc_id))
+            if not filters or all(predicate(doc) for predicate in filters):
                 yield entry, doc
 
     def _copy(self, doc: Document) -> Document:

@@ -1,7 +1,9 @@
 """Persistence for the fake: each committed transaction is stored atomically, and reloaded.
 
 The deployment serves reads from memory; a store only has to accept commits and give back
-tables (name -> number), documents and the `_creationTime` high-water mark on open.
+tables (name -> number), documents and the `_creationTime` high-water mark on open. The
+documents are what the store held at open, handed over per table on demand: decoding a table
+nobody touches is skipped.
 """
 
 from __future__ import annotations
@@ -9,12 +11,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 from fakes.convex.errors import InvalidValue
 from fakes.convex.values import Int64, Json, Value, copy_value, decode_convex_json, encode_value
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 Document = dict[str, Value]
 _COMPACT: Final = (",", ":")
@@ -22,10 +28,14 @@ _COMPACT: Final = (",", ":")
 
 @dataclass
 class StoredState:
-    """What a store holds: table numbers, documents per table in creation order, time mark."""
+    """What a store holds: table numbers, documents per table, and the time mark.
+
+    `documents[table]()` gives the table's documents in creation order, as they were at `load`
+    (call it at most once). `high_water_ms` is at least every stored `_creationTime`.
+    """
 
     tables: dict[str, int] = field(default_factory=dict)
-    documents: dict[str, list[Document]] = field(default_factory=dict)
+    documents: dict[str, Callable[[], list[Document]]] = field(default_factory=dict)
     high_water_ms: float = 0.0
 
 
@@ -56,14 +66,14 @@ class MemoryStorage:
         self._docs: dict[str, dict[str, Document]] = {}
 
     def load(self) -> StoredState:
-        documents = {
-            table: sorted(
-                (_copy_doc(doc) for doc in docs.values()),
-                key=lambda d: _creation_time(d),
-            )
-            for table, docs in self._docs.items()
-        }
-        return StoredState(dict(self._state.tables), documents, self._state.high_water_ms)
+        state = StoredState(dict(self._state.tables), high_water_ms=self._state.high_water_ms)
+        for table, docs in self._docs.items():
+            # A list of the current versions is the snapshot: documents are never mutated.
+            current = list(docs.values())
+            state.documents[table] = partial(_copies_in_creation_order, current)
+            newest = max(map(_creation_time, current), default=0.0)
+            state.high_water_ms = max(state.high_water_ms, newest)
+        return state
 
     def commit(self, record: CommitRecord) -> None:
         self._state.tables.update(record.new_tables)
@@ -108,22 +118,22 @@ class SqliteStorage:
         self._conn.executescript(_SCHEMA)
 
     def load(self) -> StoredState:
+        """Every row is read now (the state at open), each table's decoded on demand."""
         state = StoredState()
+        rows: dict[str, list[tuple[float, str]]] = {}
         for name, number in self._conn.execute("SELECT name, number FROM tables"):
             state.tables[name] = number
-            state.documents[name] = []
-        # Decoded as the rows stream in (no SQL sort, no list of every body), then put in
-        # creation order per table; creation times are unique, so the order is total.
-        created: dict[str, list[tuple[float, Document]]] = {t: [] for t in state.documents}
+            rows[name] = []
         for table, creation, body in self._conn.execute(
             "SELECT tbl, creation, body FROM documents"
         ):
-            created[table].append((creation, _decode_body(body)))
-        for table, pairs in created.items():
-            pairs.sort(key=itemgetter(0))
-            state.documents[table] = [doc for _, doc in pairs]
+            rows[table].append((creation, body))
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'high_water_ms'").fetchone()
         state.high_water_ms = float(row[0]) if row else 0.0
+        for table, pairs in rows.items():
+            state.documents[table] = partial(_decode_in_creation_order, pairs)
+            newest = max(map(itemgetter(0), pairs), default=0.0)
+            state.high_water_ms = max(state.high_water_ms, newest)
         return state
 
     def commit(self, record: CommitRecord) -> None:
@@ -207,7 +217,16 @@ _ENCODER: Final = json.JSONEncoder(separators=_COMPACT, allow_nan=False, default
 _DECODER: Final = json.JSONDecoder(parse_int=float, parse_constant=_refuse_constant)
 
 
-def _copy_doc(doc: Document) -> Document:
-    copied = copy_value(doc)
-    assert isinstance(copied, dict)
-    return copied
+def _decode_in_creation_order(rows: list[tuple[float, str]]) -> list[Document]:
+    """Stored rows (creation time, body) as documents; creation times are unique per store."""
+    rows.sort(key=itemgetter(0))
+    return [_decode_body(body) for _, body in rows]
+
+
+def _copies_in_creation_order(docs: list[Document]) -> list[Document]:
+    copies = []
+    for doc in sorted(docs, key=_creation_time):
+        copied = copy_value(doc)
+        assert isinstance(copied, dict)
+        copies.append(copied)
+    return copies

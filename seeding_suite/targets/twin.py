@@ -37,7 +37,9 @@ def read_state(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
     for row in rows:
         entry = {k: row[k] for k in remote.COMMON_FIELDS}
         if args["includeFields"]:
-            entry["fields"] = user_fields(row)
+            # `user_fields(row)` without a copy: the row is this query's own copy already.
+            del row["_id"], row["_creationTime"]
+            entry["fields"] = row
         docs.append(entry)
     # A full page names its last key (more may follow); a short page ends the table.
     return {"docs": docs, "next": rows[-1]["naturalKey"] if len(rows) == limit else None}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
+import textwrap
 
 from seeding_suite.plugin.collector import YOUNG_THRESHOLD, CollectorSettings
 
@@ -27,3 +30,27 @@ def test_restore_without_collection_leaves_the_settings() -> None:
     CollectorSettings().restore()
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_everything_alive_at_exit_is_frozen_once_a_run_collected() -> None:
+    script = textwrap.dedent(
+        """
+        import atexit, gc
+        calls = []
+        freeze = gc.freeze
+        gc.freeze = lambda: calls.append(1) or freeze()  # counts every freeze
+        # Registered first, so it runs last: after the plugin's handler.
+        atexit.register(lambda: print("freezes at exit:", len(calls), gc.get_freeze_count() > 0))
+        from seeding_suite.plugin.collector import CollectorSettings
+        for _ in range(2):  # two runs in one process register one handler
+            settings = CollectorSettings()
+            settings.after_collection()
+            settings.restore()
+        print("frozen after restore:", gc.get_freeze_count())
+        calls.clear()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["frozen after restore: 0", "freezes at exit: 1 True"]

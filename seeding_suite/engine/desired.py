@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from seeding_suite.engine.checksum import canonical_json, checksum, combine
 from seeding_suite.errors import SeedError
@@ -68,6 +69,11 @@ class DesiredIntegration:
         return f"DesiredIntegration({self.id!r}, {self.version!r})"
 
     @property
+    def loaded(self) -> bool:
+        """Whether the documents are here (given, or loaded already)."""
+        return self._docs is not None
+
+    @property
     def docs(self) -> tuple[DesiredDoc, ...]:
         """The documents; loading them raises SeedError if they lost the promised checksum."""
         if self._docs is None:
@@ -96,6 +102,46 @@ def _schema_json(schema: object) -> str | None:
     return None if schema is None else canonical_json(schema)
 
 
+_SCHEMA_FIELDS: Final = {
+    "actions": ("input_schema", "output_schema"),
+    "triggers": ("output_schema",),
+}
+_WITHOUT_SCHEMAS: Final = {
+    group: {"__all__": set(fields)} for group, fields in _SCHEMA_FIELDS.items()
+}
+_SLOT: Final = "\x00schema\x00"
+"""What a placeholder for a schema's text starts with (then its number)."""
+_SLOT_JSON: Final = canonical_json(_SLOT)[1:-1]
+_SLOTS: Final = re.compile(f'"{re.escape(_SLOT_JSON)}(\\d+)"')
+
+
+def _manifest_json(manifest: Manifest, schema_json: Callable[[object], str | None]) -> str:
+    """`canonical_json(manifest.model_dump(mode="json"))`, each embedded schema done once.
+
+    Schemas are most of a manifest: dumping and encoding them again for this text doubled the
+    cost of the desired state. Instead each schema's own text (which its document carries
+    anyway) is spliced in. The same text: the loader admits only JSON-shaped data (string
+    keys, finite numbers), which dumps as itself. A manifest whose own text could pass for a
+    placeholder, or a schema that is not JSON, takes the plain dump.
+    """
+    dump = manifest.model_dump(mode="json", exclude=_WITHOUT_SCHEMAS)
+    texts: list[str] = []
+    try:
+        for group, fields in _SCHEMA_FIELDS.items():
+            for item, dumped in zip(getattr(manifest, group), dump[group], strict=True):
+                for field in fields:
+                    text = schema_json(getattr(item, field))
+                    dumped[field] = None if text is None else f"{_SLOT}{len(texts)}"
+                    if text is not None:
+                        texts.append(text)
+    except (TypeError, ValueError):
+        return canonical_json(manifest.model_dump(mode="json"))
+    skeleton = canonical_json(dump)
+    if skeleton.count(_SLOT_JSON) != len(texts):
+        return canonical_json(manifest.model_dump(mode="json"))
+    return _SLOTS.sub(lambda slot: texts[int(slot[1])], skeleton)
+
+
 def doc_checksum(table: str, key: str, integration: str, payload: dict[str, object]) -> str:
     """The checksum of one document; also recomputed from a target's rows to find hand edits."""
     return checksum({"table": table, "naturalKey": key, "integration": integration, **payload})
@@ -116,9 +162,17 @@ def desired_integration(
     environment are left out.
     """
     mid = manifest.id
+    schema_texts: dict[int, str | None] = {}
 
     def wanted(flag: str | None) -> bool:
         return flag is None or policy is None or policy.flag_on(flag)
+
+    def schema_json(schema: object) -> str | None:
+        """`_schema_json`, once per schema: the manifest's text and a document share it."""
+        key = id(schema)  # the manifest keeps every schema alive, so ids stay unique
+        if key not in schema_texts:
+            schema_texts[key] = _schema_json(schema)
+        return schema_texts[key]
 
     docs = [
         _doc(
@@ -142,7 +196,7 @@ def desired_integration(
             mid,
             {
                 "version": manifest.version,
-                "manifestJson": canonical_json(manifest.model_dump(mode="json")),
+                "manifestJson": _manifest_json(manifest, schema_json),
             },
         ),
     ]
@@ -160,8 +214,8 @@ def desired_integration(
             "name": action.name,
             "description": action.description,
             "connection": action.connection,
-            "inputSchemaJson": _schema_json(action.input_schema),
-            "outputSchemaJson": _schema_json(action.output_schema),
+            "inputSchemaJson": schema_json(action.input_schema),
+            "outputSchemaJson": schema_json(action.output_schema),
         }
         docs.append(_doc("actions", f"{mid}/{action.id}", mid, payload))
     for trigger in (t for t in manifest.triggers if wanted(t.flag)):
@@ -171,7 +225,7 @@ def desired_integration(
             "description": trigger.description,
             "kind": trigger.kind,
             "connection": trigger.connection,
-            "outputSchemaJson": _schema_json(trigger.output_schema),
+            "outputSchemaJson": schema_json(trigger.output_schema),
         }
         docs.append(_doc("triggers", f"{mid}/{trigger.id}", mid, payload))
     deps = tuple((d.id, d.range) for d in manifest.dependencies)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from seeding_suite.engine.batching import BatchLimits
     from seeding_suite.engine.desired import DesiredIntegration
-    from seeding_suite.engine.seeder import Progress
+    from seeding_suite.engine.seeder import Preload, Progress
     from seeding_suite.targets.base import ConvexTarget
 
 WRITING = ("created", "updated", "reseeded", "deleted")
@@ -64,10 +64,12 @@ class GuardedSeeder:
         lock: LockSettings | None = None,
         health: HealthSettings | None = None,
         holder: str | None = None,
+        preload: Preload | None = None,
     ) -> None:
         self.target = target
         self.limits = limits
         self.progress = progress
+        self.preload = preload
         self.lock = lock or LockSettings()
         self.health = health or HealthSettings()
         self.holder = holder
@@ -83,7 +85,9 @@ class GuardedSeeder:
         holder = self.holder or new_holder(run.actor)
         with Lease(self.target, self.lock, holder, run.run_id) as lease:
             leased = LeasedTarget(self.target, lease)
-            seeder = Seeder(leased, limits=self.limits, progress=self.progress)
+            seeder = Seeder(
+                leased, limits=self.limits, progress=self.progress, preload=self.preload
+            )
             report = seeder.seed(candidates, run, options)
             self.outcome = None
             # A run that wrote nothing has nothing to roll back: it is not read again.

@@ -102,6 +102,8 @@ class Prepared:
 
 
 Progress = Callable[[int, int], None]
+# Told which deferred candidates are about to load, before any is: a stage may load them ahead.
+Preload = Callable[[Sequence[DesiredIntegration]], None]
 
 
 class Seeder:
@@ -113,10 +115,12 @@ class Seeder:
         *,
         limits: BatchLimits | None = None,
         progress: Progress | None = None,
+        preload: Preload | None = None,
     ) -> None:
         self.target = CountingTarget(target)
         self.limits = limits or BatchLimits()
         self.progress = progress
+        self.preload = preload
 
     @property
     def calls(self) -> int:
@@ -184,7 +188,7 @@ class Seeder:
                 )
             else:
                 unblocked.append(candidate)
-        gated = gate(_loadable(unblocked, state, options, report), state)
+        gated = gate(_loadable(unblocked, state, options, report, self.preload), state)
         for skipped_id, reason in gated.skipped.items():
             report.results[skipped_id] = IntegrationResult(skipped_id, "skipped", message=reason)
         checksums = {d.id: d.checksum for d in gated.allowed}
@@ -303,17 +307,24 @@ def _loadable(
     state: TargetState,
     options: SeedOptions,
     report: SeedReport,
+    preload: Preload | None,
 ) -> list[DesiredIntegration]:
     """Candidates whose documents can be planned; one whose late load fails is skipped alone.
 
     Documents given up front are there already; deferred ones load only when the target does
     not hold exactly their checksum (or a reseed rewrites them).
     """
+    needed = {
+        candidate.id
+        for candidate in candidates
+        if candidate.id in options.reseed
+        or not state.holds_exactly(candidate.id, candidate.checksum)
+    }
+    if preload is not None:
+        preload([c for c in candidates if c.id in needed and not c.loaded])
     kept = []
     for candidate in candidates:
-        if candidate.id in options.reseed or not state.holds_exactly(
-            candidate.id, candidate.checksum
-        ):
+        if candidate.id in needed:
             try:
                 candidate.docs  # noqa: B018 - loads deferred documents, checking their checksum
             except ManifestChanged as exc:  # not seeded, as when the stage sees it first

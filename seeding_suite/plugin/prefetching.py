@@ -1,4 +1,4 @@
-"""Starts the forked children that check ahead of the items (CheckRunner.check_ahead).
+"""When to fork children that work ahead: the checks (CheckRunner.check_ahead), the stage's loads.
 
 Only where it is safe and pays: a run that executes its items here (not an xdist worker or
 controller, not --collect-only), with fork available and no other thread alive (a forked child
@@ -29,14 +29,18 @@ AUTO_MIN_FILES = 32  # selected files; below this, forking costs more than it sa
 
 def start_prefetch(session: pytest.Session, runner: CheckRunner) -> None:
     """Children checking the selected items' files ahead, when it is safe and pays."""
-    config = session.config
-    wanted = wanted_processes(config)
-    if wanted == 0 or not _safe(config):
-        return
     checks = _checks_by_file(session.items)
-    count = wanted if wanted is not None else _auto(len(checks))
-    if count > 0 and checks:
+    count = processes_for(session.config, len(checks))
+    if count > 0:
         runner.check_ahead(checks, count)
+
+
+def processes_for(config: pytest.Config, files: int) -> int:
+    """Forked processes for work on `files` files, started now (0: work in this process)."""
+    wanted = wanted_processes(config)
+    if wanted == 0 or files == 0 or not _safe(config):
+        return 0
+    return wanted if wanted is not None else _auto(files)
 
 
 def wanted_processes(config: pytest.Config) -> int | None:

@@ -17,6 +17,7 @@ import pytest
 from seeding_suite import __version__
 from seeding_suite.engine.checksum import combine
 from seeding_suite.plugin.outcomes import Outcomes
+from seeding_suite.plugin.prefetching import processes_for
 from seeding_suite.plugin.reporting import (
     REUSED,
     SYNTHETIC,
@@ -90,7 +91,13 @@ class SeedingSession:
             if reporter is not None:
                 reporter.ensure_newline()
                 reporter.write_sep("-", f"seed stage: {self.settings.target.description}")
-            stage = SeedStage(self.runner, self.settings, self.outcomes, self._progress)
+            stage = SeedStage(
+                self.runner,
+                self.settings,
+                self.outcomes,
+                self._progress,
+                lambda count: processes_for(self.config, count),
+            )
             self.result = stage.run(reseed=self.reseed_requested)
             session.testscollected += len(self.result.cases)  # keeps the progress at 100 %
             for case in self.result.cases:

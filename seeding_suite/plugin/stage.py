@@ -15,19 +15,20 @@ from typing import TYPE_CHECKING, Literal
 
 from seeding_suite import __version__
 from seeding_suite.engine.checksum import combine
-from seeding_suite.engine.desired import DesiredIntegration, ManifestChanged
+from seeding_suite.engine.desired import DesiredDoc, DesiredIntegration, ManifestChanged
 from seeding_suite.engine.guarded import GuardedSeeder
 from seeding_suite.engine.health import HealthSettings
 from seeding_suite.engine.lock import LockSettings, new_holder
 from seeding_suite.engine.planview import load_plan, plan_document, plan_lines
 from seeding_suite.engine.seeder import IntegrationResult, RunInfo, Seeder, SeedOptions, SeedReport
 from seeding_suite.errors import PlanError, SeedingSuiteError
+from seeding_suite.prefetch import Prefetch
 from seeding_suite.settings import TargetSettings, actor, git_commit
 from seeding_suite.targets.base import CountingTarget
 from seeding_suite.targets.open import open_target
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from seeding_suite.engine.plan import IntegrationPlan
@@ -113,11 +114,15 @@ class SeedStage:
         settings: StageSettings,
         outcomes: Outcomes,
         progress: Callable[[int, int], None] | None = None,
+        processes: Callable[[int], int] = lambda _: 0,
     ) -> None:
         self.runner = runner
         self.settings = settings
         self.outcomes = outcomes
         self.progress = progress
+        self.processes = processes  # forked processes to load that many manifests ahead
+        self._deferred: dict[str, Path] = {}  # integrations whose documents load late
+        self._ahead: Prefetch[Path, tuple[DesiredDoc, ...]] | None = None
 
     def run(self, *, reseed: bool) -> StageResult:
         result = StageResult()
@@ -180,12 +185,13 @@ class SeedStage:
             and (entry.id, entry.version) == (record.integration, record.version)
         ):
             deps = tuple((spec.id, spec.range) for spec in entry.dependencies)
+            self._deferred[entry.id] = path
             return None, DesiredIntegration(
                 entry.id,
                 record.version or "",
                 deps,
                 checksum=next(iter(record.checksums)),
-                load=lambda: self._reload(path).docs,
+                load=lambda: self._docs(path),
             )
         try:
             desired = self._reload(path)
@@ -194,6 +200,20 @@ class SeedStage:
         if record.checksums and desired.checksum not in record.checksums:
             return "not seeded: the manifest changed after its checks ran", None
         return None, desired
+
+    def _load_ahead(self, needed: Sequence[DesiredIntegration]) -> None:
+        """The engine is about to load these: forked children read the manifests meanwhile."""
+        paths = [self._deferred[d.id] for d in needed if d.id in self._deferred]
+        processes = self.processes(len(paths))
+        if processes > 0:
+            self._ahead = Prefetch(self._docs_here, paths, processes)
+
+    def _docs(self, path: Path) -> tuple[DesiredDoc, ...]:
+        found = self._ahead.take(path) if self._ahead is not None else None
+        return found if found is not None else self._docs_here(path)
+
+    def _docs_here(self, path: Path) -> tuple[DesiredDoc, ...]:
+        return self._reload(path).docs
 
     def _reload(self, path: Path) -> DesiredIntegration:
         """The manifest read again; ManifestChanged (it is not seeded) if it no longer can be."""
@@ -272,7 +292,7 @@ class SeedStage:
         )
         try:
             if settings.plan:
-                seeder = Seeder(target, progress=self.progress)
+                seeder = Seeder(target, progress=self.progress, preload=self._load_ahead)
                 prepared = seeder.prepare(ordered, run, options)
                 self._write_plan(prepared, result)
                 prepared.report.calls = target.calls
@@ -286,12 +306,15 @@ class SeedStage:
                 lock=settings.lock,
                 health=settings.health,
                 holder=holder,
+                preload=self._load_ahead,
             )
             report = guarded.seed(ordered, run, options)
             report.calls = target.calls
             return report
         finally:
             target.close()
+            if self._ahead is not None:
+                self._ahead.close()
 
     def _write_plan(self, prepared: Prepared, result: StageResult) -> None:
         result.plan = plan_lines(prepared.plans, prepared.state)

@@ -108,3 +108,51 @@ def test_check_processes_must_be_a_count_or_auto(project: Project) -> None:
     result = project.pytester.runpytest("-p", "no:cacheprovider", "--co")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*seeding_check_processes*many*"])
+
+
+LOADS_AHEAD = """
+from pathlib import Path
+
+from seeding_suite.plugin import stage
+
+taken = []
+
+
+class CountingPrefetch(stage.Prefetch):
+    def take(self, key):
+        found = super().take(key)
+        taken.append(found is not None)
+        return found
+
+
+stage.Prefetch = CountingPrefetch
+
+
+def pytest_runtest_teardown(item):
+    if item.nodeid == "manifests/stripe.yaml::idempotency":
+        path = Path(str(item.path))
+        path.write_text(path.read_text().replace("The stripe integration.", "Edited."))
+
+
+def pytest_unconfigure(config):
+    print(f"loads taken from children: {sum(taken)} of {len(taken)}")
+"""
+
+
+def test_the_stage_loads_manifests_ahead_and_seeds_only_what_was_checked(
+    project: Project,
+) -> None:
+    three_integrations(project)
+    project.pytester.makeconftest(LOADS_AHEAD)
+    run = project.run("--check-processes", "2", subprocess=True)
+    # Loaded by children: the three manifests; stripe's edited bytes lost their checksum.
+    run.result.stdout.fnmatch_lines(["loads taken from children: 3 of 3"])
+    assert {i: run.props("seed", i)["action"] for i in ("core", "monday", "stripe")} == {
+        "core": "created",
+        "monday": "created",
+        "stripe": "skipped",
+    }
+    assert "the manifest changed after its checks ran" in run.props("seed", "stripe")["reason"]
+    state = project.state()
+    assert set(state) == {"core", "monday"}
+    assert state["core"]["checksum"] == run.props("parse", "core")["checksum"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from engine_builders import build
 
@@ -9,6 +11,9 @@ from seeding_suite.checks.idempotency import user_state
 from seeding_suite.engine.desired import DesiredDoc, DesiredIntegration, ManifestChanged
 from seeding_suite.engine.seeder import RunInfo, Seeder, SeedOptions
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 CORE = build("core", "1.2.0", actions=3)
 APP = build("app", "2.0.0", actions=2, deps=(("core", "^1.0.0"),))
@@ -108,3 +113,19 @@ def test_a_loaded_checksum_mismatch_raises_on_access() -> None:
     assert broken.checksum == CORE.checksum
     with pytest.raises(ManifestChanged):
         broken.docs  # noqa: B018 - the access is the test
+
+
+def test_preload_hears_of_exactly_the_loads_to_come_before_any_happens() -> None:
+    target = seeded()
+    changed = build("app", "2.1.0", actions=3, deps=(("core", "^1.0.0"),))
+    loaders = {"core": Loader(CORE.docs), "app": Loader(changed.docs)}
+    candidates = [deferred(CORE, loaders["core"]), deferred(changed, loaders["app"])]
+    heard: list[tuple[list[str], int]] = []
+
+    def preload(needed: Sequence[DesiredIntegration]) -> None:
+        heard.append(([d.id for d in needed], sum(loader.loads for loader in loaders.values())))
+
+    report = Seeder(target, preload=preload).seed(candidates, run(2))
+    assert heard == [(["app"], 0)]  # core is held exactly: never loaded, never announced
+    assert report.results["app"].action == "updated"
+    assert [loaders["core"].loads, loaders["app"].loads] == [0, 1]

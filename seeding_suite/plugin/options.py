@@ -159,9 +159,10 @@ def add_options(parser: pytest.Parser) -> None:
         type=processes,
         default=None,
         metavar="N|auto",
-        help="Forked processes that run the checks ahead of the items in a run without xdist; "
-        "0 checks in the pytest process. auto: one per CPU when more than a few manifests "
-        "need checking (ini: seeding_check_processes, default auto)",
+        help="Forked processes that check manifests (and load them for the seed stage) ahead "
+        "of the items, in a run without xdist; 0 does everything in the pytest process. "
+        "auto: one per CPU, at most 8, from 32 selected manifests "
+        "(ini: seeding_check_processes, default auto)",
     )
     parser.addini(
         "seeding_check_processes",

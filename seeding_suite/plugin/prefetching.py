@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from seeding_suite.runner import CheckRunner
 
 AUTO_MIN_FILES = 32  # selected files; below this, forking costs more than it saves
+AUTO_MAX_PROCESSES = 8  # beyond this the parent's own pytest work is the bound
 
 
 def start_prefetch(session: pytest.Session, runner: CheckRunner) -> None:
@@ -72,7 +73,7 @@ def _auto(files: int) -> int:
         cores = len(os.sched_getaffinity(0))
     else:
         cores = os.cpu_count() or 1
-    return cores if files >= AUTO_MIN_FILES and cores > 1 else 0
+    return min(cores, AUTO_MAX_PROCESSES) if files >= AUTO_MIN_FILES and cores > 1 else 0
 
 
 def _checks_by_file(items: list[pytest.Item]) -> dict[Path, list[str]]:

@@ -148,6 +148,8 @@ class DatabaseWriter(DatabaseReader):
             self._txn.record_new_table(state, lambda: self._catalog.drop_table(table))
         stamp = self._catalog.times.next()
         doc_id = self._catalog.ids.new_id(state.number, stamp)
+        while doc_id in state.docs:  # a reopened store whose seeded id source replays its ids
+            doc_id = self._catalog.ids.new_id(state.number, stamp)
         doc: Document = {ID: doc_id, CREATION_TIME: stamp, **fields.fields}
         size = self._check_document(state, doc, fields)
         state.put(doc, size)

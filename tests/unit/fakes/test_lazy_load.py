@@ -258,3 +258,16 @@ def test_a_store_opened_twice_shows_each_deployment_the_state_at_its_open(
     second = reopen()
     first.mutation("t:add", {"t": "a", "doc": {"k": "after the second opened"}})
     assert len(second.documents("a")) == len(first.documents("a")) - 1
+
+
+def test_a_reopened_store_with_the_same_seed_never_reissues_a_live_id(tmp_path: Path) -> None:
+    """Convex never reuses an id; a seeded id source replays its sequence after a reopen."""
+    ids = []
+    for _ in range(2):
+        fake = _register(FakeConvex(SCHEMA, SqliteStorage(tmp_path / "s.sqlite3"), seed=7))
+        ids.append(fake.call("t:add", {"t": "a", "doc": {"k": len(ids)}}, admin=True))
+        fake.close()
+    reopened = _register(FakeConvex(SCHEMA, SqliteStorage(tmp_path / "s.sqlite3"), seed=7))
+    assert ids[0] != ids[1]
+    assert reopened.call("t:get", {"id": ids[0]}, admin=True)["k"] == 0
+    assert reopened.call("t:get", {"id": ids[1]}, admin=True)["k"] == 1

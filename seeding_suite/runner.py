@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from seeding_suite.checks import check_named
+from seeding_suite.prefetch import Prefetch
 from seeding_suite.recent import Recent
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from seeding_suite.catalog import Catalog
     from seeding_suite.checks.base import Check
     from seeding_suite.findings import Finding
-    from seeding_suite.prefetch import Prefetch
 
 Status = Literal["passed", "failed", "skipped"]
 Properties = tuple[str, str, str]  # integration id, version, checksum
@@ -95,8 +95,6 @@ class CheckRunner:
         the children share the parent's by fork. Files whose wanted checks all passed on the
         same inputs before are left to the cache.
         """
-        from seeding_suite.prefetch import Prefetch
-
         self.catalog.summarize_ahead(processes)
         self.catalog.resolution()
         todo = [path for path, names in wanted.items() if not self.reusable(path, names)]

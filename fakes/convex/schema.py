@@ -113,6 +113,12 @@ class TableDef:
         self.indexes[name] = Index(name, paths)
         return self
 
+    def copy(self) -> TableDef:
+        """The same table as a new definition, its indexes not checked again (they were)."""
+        copied = TableDef(self.document)
+        copied.indexes = dict(self.indexes)
+        return copied
+
     @property
     def fields(self) -> dict[str, Validator]:
         """The top-level field validators when the document is a `v.object`, else {}."""

@@ -142,7 +142,11 @@ def copy_value(value: Value) -> Value:
     if isinstance(value, list):
         return [copy_value(item) if isinstance(item, _CONTAINERS) else item for item in value]
     if isinstance(value, dict):
-        return {k: copy_value(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
+        copied = value.copy()  # in C; then only the nested containers are replaced
+        for k, v in value.items():
+            if isinstance(v, _CONTAINERS):
+                copied[k] = copy_value(v)
+        return copied
     return value
 
 

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from seeding_suite.model import Action, Connection, Manifest, Trigger
 
 NAME = "idempotency"
+_RUN_SPECIFIC = ("_id", "_creationTime", "runId")
+"""Fields that differ between equal seeds into different fakes."""
 
 
 def _run(index: int) -> RunInfo:
@@ -44,17 +46,15 @@ def _run(index: int) -> RunInfo:
 
 def user_state(target: LocalTarget, *, system: bool) -> dict[str, list[dict[str, Any]]]:
     """The seeded tables' documents; without `system`, also without ids, times and run ids."""
-    hidden = () if system else ("_id", "_creationTime", "runId")
-    return {
-        table: sorted(
-            (
-                {k: val for k, val in doc.items() if k not in hidden}
-                for doc in target.fake.documents(table)
-            ),
-            key=lambda d: str(d["naturalKey"]),
-        )
-        for table in remote.SEEDED_TABLES
-    }
+    state: dict[str, list[dict[str, Any]]] = {}
+    for table in remote.SEEDED_TABLES:
+        docs: list[dict[str, Any]] = target.fake.documents(table)  # copies: ours to edit
+        if not system:
+            for doc in docs:
+                for name in _RUN_SPECIFIC:
+                    doc.pop(name, None)
+        state[table] = sorted(docs, key=lambda d: str(d["naturalKey"]))
+    return state
 
 
 def seed_fresh(

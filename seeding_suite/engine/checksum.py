@@ -16,13 +16,16 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 ALGORITHM = "c1"
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+"""One encoder for every call (it keeps no state between calls): `json.dumps` with these
+options builds a new one each time, a third of the cost of encoding a small document."""
 
 
 def canonical_json(value: object) -> str:
     """The one canonical text of a JSON value; NaN and infinities are refused."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    return _CANONICAL.encode(value)
 
 
 def checksum(value: object) -> str:

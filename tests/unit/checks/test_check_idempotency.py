@@ -9,6 +9,7 @@ from manifest_texts import catalog_of, manifest_text
 
 from seeding_suite.checks import idempotency
 from seeding_suite.checks.idempotency import IdempotencyCheck
+from seeding_suite.targets.local import LocalTarget, seeding_deployment
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -144,3 +145,30 @@ def test_examples_are_off_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(idempotency, "seed_fresh", spy)
     assert run(tmp_path, IdempotencyCheck()) == []
     assert calls == [None]
+
+
+def test_each_check_seeds_a_fake_of_its_own(tmp_path: Path) -> None:
+    """Fakes share only their (stateless) validators: one seed shows in no other fake."""
+    catalog = catalog_of(tmp_path, {"core.yaml": manifest_text("core")})
+    seeded, _ = idempotency.seed_fresh([catalog.desired_of(tmp_path / "manifests" / "core.yaml")])
+    untouched = LocalTarget(seeding_deployment(seed=0))
+    assert [
+        d["naturalKey"] for d in idempotency.user_state(seeded, system=True)["integrations"]
+    ] == ["core"]
+    assert not any(idempotency.user_state(untouched, system=True).values())
+    assert untouched.fake.tables() == seeded.fake.tables()  # the same schema, built again
+
+
+def test_the_compared_state_leaves_out_only_what_differs_between_equal_seeds(
+    tmp_path: Path,
+) -> None:
+    alone = BODY.replace("dependencies:\n  - {id: core, version: ^1.0.0}\n", "")
+    catalog = catalog_of(tmp_path, {"app.yaml": manifest_text("app", body=alone)})
+    target, _ = idempotency.seed_fresh([catalog.desired_of(tmp_path / "manifests" / "app.yaml")])
+    full = idempotency.user_state(target, system=True)
+    compared = idempotency.user_state(target, system=False)
+    hidden = {"_id", "_creationTime", "runId"}
+    for table, docs in full.items():
+        assert [d["naturalKey"] for d in docs] == sorted(d["naturalKey"] for d in docs)
+        assert compared[table] == [{k: v for k, v in d.items() if k not in hidden} for d in docs]
+    assert len(full["actions"]) == 3

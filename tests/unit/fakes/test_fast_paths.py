@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
 import math
 import sqlite3
@@ -11,9 +13,20 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from fakes.convex import FakeConvex, Int64, InvalidValue, ManualClock, SqliteStorage, v
+from fakes.convex import FakeConvex, Int64, InvalidValue, ManualClock, SqliteStorage, measured, v
+from fakes.convex.ids import ALPHABET, _fletcher16, base32_encode
 from fakes.convex.measured import normalize_measured
-from fakes.convex.values import UNSET, encode_value, nesting, normalize_value, sort_key, value_size
+from fakes.convex.values import (
+    UNSET,
+    copy_value,
+    decode_convex_json,
+    encode_value,
+    is_plain_field_name,
+    nesting,
+    normalize_value,
+    sort_key,
+    value_size,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -97,18 +110,64 @@ validators = [
     v.array(v.union(v.boolean(), v.int64())),
     v.record(v.string(), v.bytes()),
     v.object({"n": v.object({"deep": v.array(v.any())}), "k": v.literal("k")}),
+    # Type tests (answered by isinstance), alone and inside containers:
+    v.union(v.string(), v.null()),
+    v.array(v.union(v.number(), v.boolean())),
+    v.object({"a": v.string(), "b": v.optional(v.union(v.int64(), v.bytes()))}),
+    v.object({"a": v.union(v.object({"b": v.literal("k")}), v.null()), "b": v.optional(v.any())}),
+    v.union(v.any(), v.string()),
 ]
+
+
+def _reference_matches(described: Any, value: object) -> bool:
+    """The plain reading of a validator's JSON description: the oracle of `matches`."""
+    kind = described["type"]
+    scalars = {"string": str, "number": float, "bigint": Int64, "boolean": bool, "bytes": bytes}
+    if kind in scalars:
+        return isinstance(value, scalars[kind])
+    if kind == "literal":
+        return sort_key(value) == sort_key(decode_convex_json(described["value"]))
+    if kind == "array":
+        return isinstance(value, list) and all(
+            _reference_matches(described["value"], item) for item in value
+        )
+    if kind == "object":
+        fields = described["value"]
+        return (
+            isinstance(value, dict)
+            and set(value) <= set(fields)
+            and all(
+                _reference_matches(field["fieldType"], value[name])
+                if name in value
+                else field["optional"]
+                for name, field in fields.items()
+            )
+        )
+    if kind == "record":
+        return isinstance(value, dict) and all(
+            _reference_matches(described["keys"], key)
+            and _reference_matches(described["values"]["fieldType"], item)
+            for key, item in value.items()
+        )
+    if kind == "union":
+        return any(_reference_matches(member, value) for member in described["value"])
+    return kind == "any" or (kind == "null" and value is None)
 
 
 @settings(max_examples=300)
 @given(st.sampled_from(validators), raw_values)
-def test_a_validators_fast_answer_matches_its_explained_answer(validator: Any, raw: object) -> None:
+def test_a_validators_fast_answer_matches_its_explanation_and_its_plain_reading(
+    validator: Any, raw: object
+) -> None:
     try:
         value = normalize_value(raw)
     except InvalidValue:
         return
     problem = validator.check(value, "", lambda name: None)
     assert validator.matches(value, lambda name: None) is (problem is None)
+    assert validator.matches(value, lambda name: None) is _reference_matches(
+        validator.to_json(), value
+    )
     if problem is not None:
         assert problem == validator._explain(value, "", lambda name: None)
 
@@ -202,3 +261,84 @@ def test_a_nested_underscore_field_is_still_refused_after_a_replace(
     with pytest.raises(Exception, match="'_bad' starts with an underscore"):
         fake.mutation("t:edit")
     assert fake.documents("t") == []
+
+
+# ------------------------------------------------------------ the process-wide name cache
+
+
+class _LooksLikeAName:
+    """Not a string, yet hashes and compares equal to one (the cache must not be fooled)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __eq__(self, other: object) -> bool:
+        return other == self.name
+
+
+@given(st.lists(st.sampled_from(["a", "b", "_c", "$d", "", "é", "x\n", "k" * 1025, "ok name"])))
+def test_the_name_cache_holds_only_legal_names(names: list[str]) -> None:
+    for name in names:
+        with contextlib.suppress(InvalidValue):
+            normalize_measured({name: 1})
+    assert all(is_plain_field_name(name) for name in measured._known_names)
+
+
+def test_a_cached_name_admits_no_lookalike_that_the_reference_refuses() -> None:
+    normalize_measured({"cached": 1})
+    assert "cached" in measured._known_names
+    lookalike = _LooksLikeAName("cached")
+    with pytest.raises(InvalidValue, match="is not a string"):
+        normalize_value({lookalike: 1})
+    with pytest.raises(InvalidValue, match="is not a string"):
+        normalize_measured({lookalike: 1})
+
+
+def test_a_full_name_cache_stops_growing_and_still_checks_every_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(measured, "_known_names", set())
+    monkeypatch.setattr(measured, "MAX_KNOWN_NAMES", 2)
+    assert normalize_measured({"a": 1, "b": 2, "c": 3}).size == value_size({"a": 1, "b": 2, "c": 3})
+    assert measured._known_names == {"a", "b"}
+    with pytest.raises(InvalidValue, match="starts with '\\$'"):
+        normalize_measured({"$d": 1})
+    assert measured._known_names == {"a", "b"}
+
+
+# ------------------------------------------------------------ ids, validators and copies
+
+
+@given(st.binary(max_size=40))
+def test_base32_matches_the_standard_librarys_encoding_in_this_alphabet(data: bytes) -> None:
+    standard = base64.b32encode(data).decode("ascii").rstrip("=")
+    assert base32_encode(data) == standard.translate(
+        str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ALPHABET)
+    )
+
+
+@given(st.binary(max_size=40))
+def test_fletcher16_matches_the_running_sums_it_is_defined_by(data: bytes) -> None:
+    low = high = 0
+    for byte in data:
+        low = (low + byte) & 0xFF
+        high = (high + low) & 0xFF
+    assert _fletcher16(data) == (high << 8) | low
+
+
+def _containers(value: object) -> list[object]:
+    if isinstance(value, list):
+        return [value, *(c for item in value for c in _containers(item))]
+    if isinstance(value, dict):
+        return [value, *(c for item in value.values() for c in _containers(item))]
+    return []
+
+
+@given(document_values)
+def test_a_copy_is_equal_and_shares_no_container(value: Any) -> None:
+    copied = copy_value(value)
+    assert sort_key(copied) == sort_key(value)
+    assert not {id(c) for c in _containers(copied)} & {id(c) for c in _containers(value)}

@@ -136,3 +136,14 @@ def test_schema_to_json_describes_tables_fields_and_indexes() -> None:
             }
         ],
     }
+
+
+def test_a_copied_table_keeps_its_rules_and_shares_no_index_list() -> None:
+    table = define_table({"a": v.string()}).index("by_a", ["a"])
+    copied = table.copy()
+    copied.index("by_a_too", ["a"])
+    assert list(table.indexes) == ["by_a"]
+    assert list(copied.indexes) == ["by_a", "by_a_too"]
+    assert copied.document is table.document  # validators are shared: they hold no state
+    with pytest.raises(SchemaDefinitionError, match="Duplicate index name"):
+        table.copy().index("by_a", ["b"])

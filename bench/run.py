@@ -71,7 +71,7 @@ class Outcome:
 
     wall_s: float
     max_rss_mb: float  # the largest single process of the tree (wait4's ru_maxrss)
-    tree_rss_mb: float | None  # the largest sampled sum over the whole tree (Linux /proc)
+    tree_rss_mb: float | None  # the largest sampled PSS sum over the whole tree (Linux /proc)
     returncode: int
     output: str
 
@@ -102,9 +102,12 @@ class Settings:
 
 
 class TreeRssSampler(threading.Thread):
-    """Polls /proc for the summed RSS of a process and its descendants; keeps the peak.
+    """Polls /proc for the summed memory of a process and its descendants; keeps the peak.
 
-    wait4's ru_maxrss is exact but per process; under xdist the tree sum is what a machine pays.
+    wait4's ru_maxrss is exact but per process; under xdist, or with forked check processes,
+    the tree's sum is what a machine pays. It sums proportional set sizes (PSS: a page shared
+    by n processes counts 1/n in each), so pages a forked child shares with its parent count
+    once; RSS would count them in every process.
     """
 
     def __init__(self, root_pid: int) -> None:
@@ -125,7 +128,7 @@ class TreeRssSampler(threading.Thread):
 
 
 def tree_rss_bytes(root_pid: int) -> int:
-    """The summed resident set of root_pid and every live descendant."""
+    """The summed PSS (else RSS) of root_pid and every live descendant."""
     stats = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -140,8 +143,20 @@ def tree_rss_bytes(root_pid: int) -> int:
         children = [pid for pid, (ppid, _) in stats.items() if ppid == parent]
         tree.update(children)
         frontier.extend(children)
-    pages = sum(stats[pid][1] for pid in tree if pid in stats)
-    return pages * os.sysconf("SC_PAGE_SIZE")
+    page = os.sysconf("SC_PAGE_SIZE")
+    return sum(proportional_bytes(pid, stats[pid][1] * page) for pid in tree if pid in stats)
+
+
+def proportional_bytes(pid: int, rss_bytes: int) -> int:
+    """A process's PSS from /proc/<pid>/smaps_rollup; its RSS when that cannot be read."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return rss_bytes
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return rss_bytes
 
 
 def measured_env(**extra: str) -> dict[str, str]:
@@ -336,7 +351,7 @@ def indent_tail(output: str, lines: int = 15) -> str:
 
 def format_table(rows: Sequence[Row]) -> str:
     header = (
-        f"{'size':>6}  {'case':<17} {'wall s':>8} {'max RSS MB':>11} {'tree RSS MB':>12}  result"
+        f"{'size':>6}  {'case':<17} {'wall s':>8} {'max RSS MB':>11} {'tree PSS MB':>12}  result"
     )
     lines = [header, "-" * len(header)]
     for row in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 
 import pytest
 
@@ -243,7 +244,9 @@ def test_a_manifest_edited_after_its_checks_never_reaches_the_target(
         assert run.props("seed", "stripe")["action"] == "created"
     else:  # whether the controller or the engine noticed first, the case says why
         assert run.props("seed", "stripe")["action"] == "skipped"
-        assert "the manifest changed after its checks ran" in run.props("seed", "stripe")["reason"]
+        # Under xdist another worker may run one of stripe's checks after the edit.
+        reason = run.props("seed", "stripe")["reason"]
+        assert re.search("the manifest changed (after|while) its checks ran", reason), reason
     assert {i: run.props("seed", i)["action"] for i in ("core", "monday")} == {
         "core": "created",
         "monday": "created",

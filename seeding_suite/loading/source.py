@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from seeding_suite.errors import SeedingSuiteError
 from seeding_suite.findings import FieldPath, Finding
-from seeding_suite.loading.positions import PositionIndex
-from seeding_suite.loading.validation import validate
 from seeding_suite.loading.yaml import LoadLimits, YamlLoadError, decode_utf8, load_yaml
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from seeding_suite.loading.positions import PositionIndex
     from seeding_suite.model import Manifest
 
 PARSE = "parse"
@@ -104,6 +103,10 @@ class ManifestSource:
                 message = "not validated: the file does not parse (see the parse check)"
                 self._validated = Validated(None, [Finding(SCHEMA, self.display, message)])
             else:
+                # Imported on first use: a warm run, every summary and pass reused, validates
+                # nothing and so never loads the model and pydantic (about 0.2 s).
+                from seeding_suite.loading.validation import validate
+
                 manifest, findings = validate(data, self.path.stem, self.display, self._locate)
                 self._validated = Validated(manifest, findings)
         return self._validated
@@ -133,6 +136,8 @@ class ManifestSource:
 
     def _index(self) -> PositionIndex | None:
         if self._positions is None:
+            from seeding_suite.loading.positions import PositionIndex  # failing files only
+
             try:
                 text = decode_utf8(self.raw())
             except (OSError, YamlLoadError):

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import yaml_rs
-
 from seeding_suite.errors import SeedingSuiteError
 from seeding_suite.loading import events
 
@@ -117,6 +115,8 @@ def _has_anchor(text: str) -> bool:
 
 
 def _fast_load(text: str, limits: LoadLimits) -> Any:
+    import yaml_rs  # on first load: a warm run loads no file
+
     alias_limits = yaml_rs.AliasLimits(
         max_total_replayed_events=limits.max_alias_events,
         max_replay_stack_depth=limits.max_depth,

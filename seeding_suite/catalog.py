@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from seeding_suite.cache import key_of
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
-from seeding_suite.loading.source import ManifestSource
+from seeding_suite.loading.source import ManifestSource, import_parsers
 from seeding_suite.loading.yaml import LoadLimits
 from seeding_suite.prefetch import Prefetch
 from seeding_suite.recent import Recent
@@ -241,6 +241,8 @@ class Catalog:
             return
         found = {path: self._cached_summary(self._summary_source(path)) for path in self.files()}
         todo = [path for path, entry in found.items() if entry is None]
+        if todo:
+            import_parsers()
         ahead = Prefetch(self._summarize_uncached, todo, processes)
         for path, entry in ahead.take_all():
             found[path] = self._remember_summary(entry or self._summarize_uncached(path))

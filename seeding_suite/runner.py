@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from seeding_suite.checks import check_named
+from seeding_suite.loading.source import import_parsers
 from seeding_suite.prefetch import Prefetch
 from seeding_suite.recent import Recent
 
@@ -99,6 +100,7 @@ class CheckRunner:
         self.catalog.resolution()
         todo = [path for path, names in wanted.items() if not self.reusable(path, names)]
         if todo:  # forked with self.prefetch still None: a child checks its files itself
+            import_parsers()
             self.prefetch = Prefetch(
                 lambda path: self.result_of(path, wanted[path]), todo, processes
             )

@@ -22,6 +22,7 @@ from seeding_suite.engine.lock import LockSettings, new_holder
 from seeding_suite.engine.planview import load_plan, plan_document, plan_lines
 from seeding_suite.engine.seeder import IntegrationResult, RunInfo, Seeder, SeedOptions, SeedReport
 from seeding_suite.errors import PlanError, SeedingSuiteError
+from seeding_suite.loading.source import import_parsers
 from seeding_suite.prefetch import Prefetch
 from seeding_suite.settings import TargetSettings, actor, git_commit
 from seeding_suite.targets.base import CountingTarget
@@ -206,6 +207,7 @@ class SeedStage:
         paths = [self._deferred[d.id] for d in needed if d.id in self._deferred]
         processes = self.processes(len(paths))
         if processes > 0:
+            import_parsers()
             self._ahead = Prefetch(self._docs_here, paths, processes)
 
     def _docs(self, path: Path) -> tuple[DesiredDoc, ...]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from seeding_suite.cache import FORMAT, ResultCache, key_of
-from seeding_suite.catalog import Catalog
+from seeding_suite.catalog import Catalog, CatalogEntry
 from seeding_suite.environments import DEFAULTS
 
 if TYPE_CHECKING:
@@ -118,25 +118,37 @@ def test_an_invalid_manifest_has_no_input_key(tmp_path: Path) -> None:
     assert _key(tmp_path, {"bad.yaml": "manifest_version: 1\nid: bad\n"}, "bad.yaml") is None
 
 
-def test_cached_summaries_give_the_same_entries_without_parsing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _three_manifests(tmp_path: Path) -> Path:
     files = {"app.yaml": _text("app", deps="base"), "base.yaml": _text("base"), "x.yaml": "[1"}
     manifests = tmp_path / "manifests"
     manifests.mkdir()
     for name, text in files.items():
         (manifests / name).write_text(text, encoding="utf-8")
-    fresh = Catalog([manifests], tmp_path).entries()
-    cache = ResultCache(tmp_path / "cache", "main")
-    Catalog([manifests], tmp_path, cache=cache).entries()
-    cache.save(10)
+    return manifests
+
+
+def _assert_cached_without_parsing(
+    tmp_path: Path, manifests: Path, expected: list[CatalogEntry], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new catalog over the saved cache gives `expected` without parsing any file."""
 
     def parsed_anyway(*_: object) -> None:
         raise AssertionError("a cached summary was parsed again")
 
     monkeypatch.setattr(Catalog, "_summary", parsed_anyway)
     reread = ResultCache(tmp_path / "cache", "main")
-    assert Catalog([manifests], tmp_path, cache=reread).entries() == fresh
+    assert Catalog([manifests], tmp_path, cache=reread).entries() == expected
+
+
+def test_cached_summaries_give_the_same_entries_without_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifests = _three_manifests(tmp_path)
+    fresh = Catalog([manifests], tmp_path).entries()
+    cache = ResultCache(tmp_path / "cache", "main")
+    Catalog([manifests], tmp_path, cache=cache).entries()
+    cache.save(10)
+    _assert_cached_without_parsing(tmp_path, manifests, fresh, monkeypatch)
 
 
 def test_a_damaged_copy_of_an_entry_does_not_spoil_a_good_one(tmp_path: Path) -> None:
@@ -168,11 +180,7 @@ class InlinePrefetch:
 def test_a_summary_pass_done_ahead_is_the_plain_one_and_is_cached(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = {"app.yaml": _text("app", deps="base"), "base.yaml": _text("base"), "x.yaml": "[1"}
-    manifests = tmp_path / "manifests"
-    manifests.mkdir()
-    for name, text in files.items():
-        (manifests / name).write_text(text, encoding="utf-8")
+    manifests = _three_manifests(tmp_path)
     fresh = Catalog([manifests], tmp_path).entries()
     monkeypatch.setattr(InlinePrefetch, "dropped", frozenset({manifests / "base.yaml"}))
     monkeypatch.setattr("seeding_suite.catalog.Prefetch", InlinePrefetch)
@@ -181,10 +189,4 @@ def test_a_summary_pass_done_ahead_is_the_plain_one_and_is_cached(
     ahead.summarize_ahead(2)
     assert ahead.entries() == fresh  # base.yaml, handed back, was summarized by the parent
     cache.save(10)
-
-    def parsed_anyway(*_: object) -> None:
-        raise AssertionError("a summary made ahead was not cached")
-
-    monkeypatch.setattr(Catalog, "_summary", parsed_anyway)
-    reread = ResultCache(tmp_path / "cache", "main")
-    assert Catalog([manifests], tmp_path, cache=reread).entries() == fresh
+    _assert_cached_without_parsing(tmp_path, manifests, fresh, monkeypatch)

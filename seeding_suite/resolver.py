@@ -1,4 +1,4 @@
-"""The catalog's dependency graph: per-id problems, a seeding order and closures; pure functions.
+"""The catalog's dependency graph: per-id problems, a seeding order; pure functions.
 
 Input is the catalog's small per-file summaries, so 10,000 manifests resolve without loading a
 model. Everything is iterative (no recursion on graph depth) and deterministic (ties by id).
@@ -43,27 +43,12 @@ class Resolution:
     order: list[str]
     problems: dict[str, list[DependencyProblem]]
     blocked: dict[str, str]
-    dependencies: dict[str, tuple[str, ...]] = field(repr=False)
-    claims: dict[str, list[CatalogEntry]] = field(default_factory=dict, repr=False)  # id -> files
+    claims: dict[str, list[CatalogEntry]] = field(repr=False)  # id -> the files claiming it
 
     @cached_property
     def position(self) -> dict[str, int]:
-        """Each sound id's index in `order` (built once: every idempotency check asks)."""
+        """Each sound id's index in `order` (built once: the final stage sorts by it)."""
         return {name: i for i, name in enumerate(self.order)}
-
-    def closure(self, integration: str) -> list[str]:
-        """The id's transitive dependencies in seeding order, itself last (KeyError if unsound)."""
-        position = self.position
-        if integration not in position:
-            raise KeyError(integration)
-        needed = {integration}
-        queue = deque([integration])
-        while queue:
-            for dep in self.dependencies.get(queue.popleft(), ()):
-                if dep not in needed:
-                    needed.add(dep)
-                    queue.append(dep)
-        return sorted(needed, key=position.__getitem__)
 
 
 def resolve(entries: Sequence[CatalogEntry]) -> Resolution:
@@ -107,7 +92,7 @@ def resolve(entries: Sequence[CatalogEntry]) -> Resolution:
             blocked[integration] = (
                 "its id is not unique" if several else "its manifest is not valid"
             )
-    return Resolution(order, problems, blocked, graph, by_id)
+    return Resolution(order, problems, blocked, by_id)
 
 
 def _dependency_problem(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,16 +33,6 @@ def test_it_orders_dependencies_first_with_ties_by_id() -> None:
     resolution = resolve([entry("zeta"), entry("app", deps=("zeta", "http")), entry("http")])
     assert resolution.order == ["http", "zeta", "app"]
     assert resolution.problems == {}
-
-
-def test_a_closure_is_the_transitive_dependencies_in_seed_order_itself_last() -> None:
-    resolution = resolve(
-        [entry("app", deps=("mid",)), entry("mid", deps=("base",)), entry("base"), entry("other")]
-    )
-    assert resolution.closure("app") == ["base", "mid", "app"]
-    assert resolution.closure("base") == ["base"]
-    with pytest.raises(KeyError):
-        resolution.closure("unknown")
 
 
 def test_it_reports_a_missing_dependency_at_its_entry() -> None:
@@ -135,14 +124,3 @@ def test_the_order_is_a_topological_order_of_any_dag(entries: list[CatalogEntry]
         for spec in e.dependencies:
             assert position[spec.id] < position[e.id]
     assert resolve(list(reversed(entries))).order == resolution.order
-
-
-@given(dags())
-def test_every_closure_is_closed_and_ordered(entries: list[CatalogEntry]) -> None:
-    resolution = resolve(entries)
-    deps = {e.id: {s.id for s in e.dependencies} for e in entries}
-    for e in entries:
-        closure = resolution.closure(e.id)
-        assert closure[-1] == e.id
-        assert all(deps[member] <= set(closure) for member in closure)
-        assert closure == [name for name in resolution.order if name in set(closure)]

@@ -45,6 +45,7 @@ class Prefetch(Generic[K, R]):
     def __init__(self, work: Callable[[K], R], keys: Sequence[K], processes: int) -> None:
         self.processes = min(processes, len(keys))
         self.handed = 0  # results a child computed and the parent took
+        self._untaken = dict.fromkeys(keys)
         self._results: dict[K, R | None] = {}
         self._owner: dict[K, _Child[K]] = {}
         self._children: list[_Child[K]] = []
@@ -70,6 +71,7 @@ class Prefetch(Generic[K, R]):
 
     def take(self, key: K) -> R | None:
         """The key's result, once; None when no child does it (any longer): do it here."""
+        self._untaken.pop(key, None)
         child = self._owner.pop(key, None)
         if child is not None:
             while key in child.pending:
@@ -79,8 +81,8 @@ class Prefetch(Generic[K, R]):
         return result
 
     def take_all(self) -> Iterator[tuple[K, R | None]]:
-        """Every key's result (None: do it here), as the children deliver them."""
-        for key in list(self._owner):
+        """Every key not taken yet, in order, with its result (None: do it here)."""
+        for key in list(self._untaken):
             yield key, self.take(key)
 
     def _receive(self, child: _Child[K]) -> None:
@@ -101,6 +103,7 @@ class Prefetch(Generic[K, R]):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child.pid, signal.SIGKILL)
             self._reap(child)
+        self._untaken.clear()
         self._owner.clear()
         self._results.clear()
 

@@ -62,6 +62,7 @@ class CheckRunner:
     checks: Sequence[Check]
     cache: ResultCache | None = None
     prefetch: Prefetch[Path, FileResult] | None = None
+    recording: bool = True  # passes go into the cache (not in a prefetching child)
     _outcomes: Recent[Path, dict[str, CheckOutcome]] = field(
         default_factory=lambda: Recent(RECENT_FILES)
     )
@@ -102,8 +103,13 @@ class CheckRunner:
         if todo:  # forked with self.prefetch still None: a child checks its files itself
             import_parsers()
             self.prefetch = Prefetch(
-                lambda path: self.result_of(path, wanted[path]), todo, processes
+                lambda path: self._child_result(path, wanted[path]), todo, processes
             )
+
+    def _child_result(self, path: Path, names: Sequence[str]) -> FileResult:
+        # In a child: its copy of the cache is never saved, the parent records what it adopts.
+        self.recording = False
+        return self.result_of(path, names)
 
     def result_of(self, path: Path, names: Sequence[str]) -> FileResult:
         """The outcomes of checks `names` on one file, as a prefetching child sends them."""
@@ -146,6 +152,8 @@ class CheckRunner:
         return _PASSED
 
     def _remember_pass(self, path: Path, name: str, digest: str | None) -> None:
+        if not self.recording:
+            return
         key = self._key(path)
         entry = self.catalog.entry(path)
         # Recorded only if the bytes checked are the bytes the key was made from.

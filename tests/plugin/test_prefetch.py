@@ -50,11 +50,31 @@ def test_checked_ahead_the_audit_log_is_the_one_checked_in_process(project: Proj
     assert "checked ahead" not in here.result.stdout.str()
 
 
-def test_passes_checked_ahead_are_reused_by_the_next_run(project: Project) -> None:
+CHILDREN_NEVER_RECORD = """
+import os
+from seeding_suite.cache import ResultCache
+
+PARENT = os.getpid()
+original = ResultCache.record_pass
+
+
+def record_pass(self, *args):
+    if os.getpid() != PARENT:
+        raise RuntimeError("a child wrote to its copy of the cache")
+    return original(self, *args)
+
+
+ResultCache.record_pass = record_pass
+"""
+
+
+def test_passes_checked_ahead_are_recorded_by_the_parent_and_reused(project: Project) -> None:
     three_integrations(project)
+    # A child that recorded a pass would fail on its file and hand it back.
+    project.pytester.makeconftest(CHILDREN_NEVER_RECORD)
     first = project.run("-m", "not seed", "--check-processes", "2", subprocess=True)
     assert first.result.ret == pytest.ExitCode.OK, first.result.stdout.str()
-    first.result.stdout.fnmatch_lines([AHEAD])
+    first.result.stdout.fnmatch_lines(["checks: 3 manifest(s) checked ahead in 2 *"])
     second = project.run("-m", "not seed", "--check-processes", "2", subprocess=True)
     second.result.stdout.fnmatch_lines(["checks: 15 passed on unchanged inputs*"])
     assert "checked ahead" not in second.result.stdout.str()  # nothing left to check

@@ -3,10 +3,10 @@
 The manifest is seeded, after its direct dependencies' nodes, into a fresh in-memory fake; a
 second seed must write zero documents and leave the state identical. A manifest that breaks a
 Convex limit (document size, nesting, ...) fails here, naming the limit, not at seed time.
-Optionally
-(`--idempotency-examples N`), Hypothesis examples then vary batch sizes and document order and
-the final state must not change; off by default, because one example costs as much as the
-check, and tests/property holds those claims over generated manifests on every `make test`.
+Optionally (`--idempotency-examples N`), Hypothesis examples then vary batch sizes and document
+order and the final state must not change; off by default, because one example costs as much
+as the check, and tests/property holds those claims over generated manifests on every
+`make test`.
 """
 
 from __future__ import annotations

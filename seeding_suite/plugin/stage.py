@@ -204,6 +204,9 @@ class SeedStage:
 
     def _load_ahead(self, needed: Sequence[DesiredIntegration]) -> None:
         """The engine is about to load these: forked children read the manifests meanwhile."""
+        if self._ahead is not None:  # an earlier prepare's (--apply-plan prepares twice)
+            self._ahead.close()
+            self._ahead = None
         paths = [self._deferred[d.id] for d in needed if d.id in self._deferred]
         processes = self.processes(len(paths))
         if processes > 0:
@@ -300,8 +303,8 @@ class SeedStage:
                 prepared.report.calls = target.calls
                 return prepared.report
             if settings.apply_plan is not None:
-                planned = Seeder(target).prepare(ordered, run, options).plans
-                self._check_plan(planned, settings.apply_plan)
+                checker = Seeder(target, preload=self._load_ahead)
+                self._check_plan(checker.prepare(ordered, run, options).plans, settings.apply_plan)
             guarded = GuardedSeeder(
                 target,
                 progress=self.progress,

@@ -71,7 +71,7 @@ class Outcome:
 
     wall_s: float
     max_rss_mb: float  # the largest single process of the tree (wait4's ru_maxrss)
-    tree_rss_mb: float | None  # the largest sampled PSS sum over the whole tree (Linux /proc)
+    tree_pss_mb: float | None  # the largest sampled PSS sum over the whole tree (Linux /proc)
     returncode: int
     output: str
 
@@ -101,7 +101,7 @@ class Settings:
     baseline_max_size: int
 
 
-class TreeRssSampler(threading.Thread):
+class TreeMemorySampler(threading.Thread):
     """Polls /proc for the summed memory of a process and its descendants; keeps the peak.
 
     wait4's ru_maxrss is exact but per process; under xdist, or with forked check processes,
@@ -119,7 +119,7 @@ class TreeRssSampler(threading.Thread):
 
     def run(self) -> None:
         while self.available and not self.finished.wait(SAMPLE_SECONDS):
-            self.peak_bytes = max(self.peak_bytes, tree_rss_bytes(self.root_pid))
+            self.peak_bytes = max(self.peak_bytes, tree_pss_bytes(self.root_pid))
 
     def stop(self) -> float | None:
         self.finished.set()
@@ -127,7 +127,7 @@ class TreeRssSampler(threading.Thread):
         return self.peak_bytes / MB if self.available else None
 
 
-def tree_rss_bytes(root_pid: int) -> int:
+def tree_pss_bytes(root_pid: int) -> int:
     """The summed PSS (else RSS) of root_pid and every live descendant."""
     stats = {}
     for entry in Path("/proc").iterdir():
@@ -179,7 +179,7 @@ def run_measured(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = Non
         )
         expired = threading.Event()
         watchdog = threading.Timer(RUN_TIMEOUT_SECONDS, kill_group, (proc.pid, expired))
-        sampler = TreeRssSampler(proc.pid)
+        sampler = TreeMemorySampler(proc.pid)
         watchdog.start()
         sampler.start()
         try:
@@ -208,11 +208,11 @@ def kill_group(pid: int, expired: threading.Event) -> None:
 
 def combine(outcomes: Sequence[Outcome]) -> Outcome:
     """Batches of one logical run: times add up, memory is the worst batch."""
-    trees = [o.tree_rss_mb for o in outcomes if o.tree_rss_mb is not None]
+    trees = [o.tree_pss_mb for o in outcomes if o.tree_pss_mb is not None]
     return Outcome(
         wall_s=sum(o.wall_s for o in outcomes),
         max_rss_mb=max(o.max_rss_mb for o in outcomes),
-        tree_rss_mb=max(trees) if trees else None,
+        tree_pss_mb=max(trees) if trees else None,
         returncode=max((o.returncode for o in outcomes), key=abs),
         output="".join(o.output for o in outcomes),
     )
@@ -358,7 +358,7 @@ def format_table(rows: Sequence[Row]) -> str:
         o = row.outcome
         wall = f"{o.wall_s:8.2f}" if o else f"{'-':>8}"
         rss = f"{o.max_rss_mb:11.1f}" if o else f"{'-':>11}"
-        tree = f"{o.tree_rss_mb:12.1f}" if o and o.tree_rss_mb is not None else f"{'-':>12}"
+        tree = f"{o.tree_pss_mb:12.1f}" if o and o.tree_pss_mb is not None else f"{'-':>12}"
         lines.append(f"{row.size:>6}  {row.case:<17} {wall} {rss} {tree}  {row.note}")
     return "\n".join(lines)
 
@@ -461,7 +461,7 @@ def memory_lines(rows: Sequence[Row], size: int) -> list[str]:
     for row in rows:
         product_run = not row.case.startswith(("floor", "check"))
         if row.size == size and row.outcome and row.outcome.ok and product_run:
-            peak = max(row.outcome.max_rss_mb, row.outcome.tree_rss_mb or 0.0)
+            peak = max(row.outcome.max_rss_mb, row.outcome.tree_pss_mb or 0.0)
             lines.append(
                 f"[{size}] peak RSS, {row.case}: "
                 + verdict(peak, lambda v: v <= 500, "{:.0f} MB (target <= 500 MB)")

@@ -243,7 +243,10 @@ class Catalog:
         todo = [path for path, entry in found.items() if entry is None]
         if todo:
             import_parsers()
-        ahead = Prefetch(self._summarize_uncached, todo, processes)
+        ahead: Prefetch[Path, CatalogEntry] = Prefetch(
+            self._summarize_uncached, processes if todo else 0
+        )
+        ahead.deal(todo)
         for path, entry in ahead.take_all():
             found[path] = self._remember_summary(entry or self._summarize_uncached(path))
         self._entries = {path: entry for path, entry in found.items() if entry is not None}

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 Status = Literal["passed", "failed", "skipped"]
 Properties = tuple[str, str, str]  # integration id, version, checksum
+Job = tuple["Path", tuple[str, ...]]  # a file and the checks a child runs on it
 RECENT_FILES = 64
 
 
@@ -61,13 +62,14 @@ class CheckRunner:
     catalog: Catalog
     checks: Sequence[Check]
     cache: ResultCache | None = None
-    prefetch: Prefetch[Path, FileResult] | None = None
+    prefetch: Prefetch[Job, FileResult] | None = None
     recording: bool = True  # passes go into the cache (not in a prefetching child)
     _outcomes: Recent[Path, dict[str, CheckOutcome]] = field(
         default_factory=lambda: Recent(RECENT_FILES)
     )
     _adopted: Recent[Path, Properties] = field(default_factory=lambda: Recent(RECENT_FILES))
     _keys: dict[Path, str | None] = field(default_factory=dict)
+    _jobs: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # dealt to the children
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -81,8 +83,8 @@ class CheckRunner:
         """
         outcomes = self._outcomes.get(path, dict)
         outcome = outcomes.get(name)
-        if outcome is None and self.prefetch is not None:
-            found = self.prefetch.take(path)
+        if outcome is None and path in self._jobs and self.prefetch is not None:
+            found = self.prefetch.take((path, self._jobs.pop(path)))
             if found is not None:
                 self._adopt(path, outcomes, found)
                 outcome = outcomes.get(name)
@@ -90,26 +92,35 @@ class CheckRunner:
             outcome = outcomes[name] = self._run(check_named(name, self.checks), path)
         return outcome
 
-    def check_ahead(self, wanted: Mapping[Path, Sequence[str]], processes: int) -> None:
-        """Fork `processes` children that check these files ahead of the items asking for them.
+    def fork_ahead(self, processes: int) -> None:
+        """Fork `processes` children that will check files ahead of the items asking for them.
 
-        The summary pass goes first (itself in children): every check reads the catalog, and
-        the children share the parent's by fork. Files whose wanted checks all passed on the
-        same inputs before are left to the cache.
+        Called before pytest collects: a child's memory grows with the parent's heap it
+        touches, and collection adds every item to it. The summary pass goes first (itself in
+        children): every check reads the catalog, and the children share the parent's by fork.
         """
         self.catalog.summarize_ahead(processes)
         self.catalog.resolution()
-        todo = [path for path, names in wanted.items() if not self.reusable(path, names)]
-        if todo:  # forked with self.prefetch still None: a child checks its files itself
-            import_parsers()
-            self.prefetch = Prefetch(
-                lambda path: self._child_result(path, wanted[path]), todo, processes
-            )
+        import_parsers()
+        # Forked with self.prefetch still None: a child checks its files itself.
+        self.prefetch = Prefetch(self._child_result, processes)
 
-    def _child_result(self, path: Path, names: Sequence[str]) -> FileResult:
+    def check_ahead(self, wanted: Mapping[Path, Sequence[str]]) -> None:
+        """Deal the forked children these files and checks; a file whose checks all passed on
+        the same inputs before is left to the cache."""
+        if self.prefetch is None:
+            return
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct list
+        for path, listed in wanted.items():
+            names = shared.setdefault(tuple(listed), tuple(listed))
+            if not self.reusable(path, names):
+                self._jobs[path] = names
+        self.prefetch.deal(list(self._jobs.items()))
+
+    def _child_result(self, job: Job) -> FileResult:
         # In a child: its copy of the cache is never saved, the parent records what it adopts.
         self.recording = False
-        return self.result_of(path, names)
+        return self.result_of(*job)
 
     def result_of(self, path: Path, names: Sequence[str]) -> FileResult:
         """The outcomes of checks `names` on one file, as a prefetching child sends them."""

@@ -73,15 +73,19 @@ def pytest_runtest_makereport(
     return report
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    from seeding_suite.plugin.prefetching import fork_ahead
+
+    config = session.config
+    fork_ahead(session, config.stash[runner_key], config.stash[collector_key])
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
-    from seeding_suite.plugin.collect import CheckItem
+    from seeding_suite.plugin.prefetching import deal_ahead
 
-    if not any(isinstance(item, CheckItem) for item in session.items):
-        return  # a run of other tests: left as it is
-    session.config.stash[collector_key].after_collection()  # first: children share the freeze
-    from seeding_suite.plugin.prefetching import start_prefetch
-
-    start_prefetch(session, session.config.stash[runner_key])
+    if deal_ahead(session, session.config.stash[runner_key]):
+        session.config.stash[collector_key].freeze()  # a run of other tests is left as it is
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

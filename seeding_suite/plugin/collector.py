@@ -6,7 +6,9 @@ per idempotency check). Each full collection would walk all the long-lived objec
 Freezing them (`gc.freeze`) and collecting the young generation less often took a cold
 validate-only run of 1,000 manifests from 15.2 s to 13.0 s at the same peak RSS (bench/run.py).
 Cyclic garbage is still collected; the settings are restored when the Config ends, so
-in-process runs (pytester) leave the interpreter as they found it.
+in-process runs (pytester) leave the interpreter as they found it. Children forked to check
+ahead are forked from a frozen heap too, with the same thresholds: their collections then
+leave the parent's pages alone, as Python's documentation of `gc.freeze` advises.
 
 At exit, everything still alive is frozen as well (an `atexit` handler, once per process): the
 interpreter's last collections then skip the run's objects instead of walking them all while
@@ -29,7 +31,8 @@ class CollectorSettings:
     thresholds: tuple[int, int, int] = field(default_factory=gc.get_threshold)
     frozen: bool = False
 
-    def after_collection(self) -> None:
+    def freeze(self) -> None:
+        """Freeze what is alive now (again after collection, and before forking children)."""
         atexit.unregister(gc.freeze)  # one registration per process, however many runs
         atexit.register(gc.freeze)
         gc.freeze()

@@ -1,4 +1,4 @@
-"""When to fork children that work ahead: the checks (CheckRunner.check_ahead), the stage's loads.
+"""When to fork children that work ahead: the checks (CheckRunner.fork_ahead), the stage's loads.
 
 Only where it is safe and pays: a run that executes its items here (not an xdist worker or
 controller, not --collect-only), with fork available and no other thread alive (a forked child
@@ -20,20 +20,35 @@ from seeding_suite.plugin.collect import CheckItem
 from seeding_suite.plugin.options import processes
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
+    from seeding_suite.plugin.collector import CollectorSettings
     from seeding_suite.runner import CheckRunner
 
-AUTO_MIN_FILES = 32  # selected files; below this, forking costs more than it saves
+AUTO_MIN_FILES = 32  # catalog files; below this, forking costs more than it saves
 AUTO_MAX_PROCESSES = 8  # beyond this the parent's own pytest work is the bound
 
 
-def start_prefetch(session: pytest.Session, runner: CheckRunner) -> None:
-    """Children checking the selected items' files ahead, when it is safe and pays."""
-    checks = _checks_by_file(session.items)
-    count = processes_for(session.config, len(checks))
+def fork_ahead(session: pytest.Session, runner: CheckRunner, collector: CollectorSettings) -> None:
+    """Before collection: fork the children that will check ahead, when it is safe and pays."""
+    config = session.config
+    if not _collects(config, runner.catalog.roots):
+        return
+    count = processes_for(config, len(runner.catalog.files()))
     if count > 0:
-        runner.check_ahead(checks, count)
+        collector.freeze()  # the children inherit a frozen heap and the run's thresholds
+        runner.fork_ahead(count)
+
+
+def deal_ahead(session: pytest.Session, runner: CheckRunner) -> bool:
+    """After collection: the children get the selected items' files (and exit if none).
+
+    Answers whether any manifest check was collected.
+    """
+    checks = _checks_by_file(session.items)
+    runner.check_ahead(checks)
+    return bool(checks)
 
 
 def processes_for(config: pytest.Config, files: int) -> int:
@@ -74,6 +89,16 @@ def _auto(files: int) -> int:
     else:
         cores = os.cpu_count() or 1
     return min(cores, AUTO_MAX_PROCESSES) if files >= AUTO_MIN_FILES and cores > 1 else 0
+
+
+def _collects(config: pytest.Config, roots: Sequence[Path]) -> bool:
+    """Whether the run's arguments reach into a catalog root (else it collects no manifest)."""
+    base = config.invocation_params.dir
+    for arg in config.args:
+        path = (base / arg.partition("::")[0]).resolve()
+        if any(path.is_relative_to(root) or root.is_relative_to(path) for root in roots):
+            return True
+    return False
 
 
 def _checks_by_file(items: list[pytest.Item]) -> dict[Path, list[str]]:

@@ -211,7 +211,8 @@ class SeedStage:
         processes = self.processes(len(paths))
         if processes > 0:
             import_parsers()
-            self._ahead = Prefetch(self._docs_here, paths, processes)
+            self._ahead = Prefetch(self._docs_here, processes)
+            self._ahead.deal(paths)
 
     def _docs(self, path: Path) -> tuple[DesiredDoc, ...]:
         found = self._ahead.take(path) if self._ahead is not None else None

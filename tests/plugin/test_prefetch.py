@@ -176,3 +176,41 @@ def test_the_stage_loads_manifests_ahead_and_seeds_only_what_was_checked(
     state = project.state()
     assert set(state) == {"core", "monday"}
     assert state["core"]["checksum"] == run.props("parse", "core")["checksum"]
+
+
+FORKS_COUNTED = """
+import os
+
+forks = []
+original = os.fork
+
+
+def fork():
+    pid = original()
+    if pid:
+        forks.append(pid)
+    return pid
+
+
+os.fork = fork
+
+
+def pytest_unconfigure(config):
+    print(f"forks: {len(forks)}")
+"""
+
+
+def test_children_are_forked_only_for_runs_that_reach_the_catalog(project: Project) -> None:
+    three_integrations(project)
+    project.pytester.makeconftest(FORKS_COUNTED)
+    (project.pytester.path / "tests").mkdir()
+    (project.pytester.path / "tests" / "test_other.py").write_text("def test_it():\n    pass\n")
+    other = project.run("tests", "--check-processes", "2", subprocess=True)
+    assert other.result.ret == pytest.ExitCode.OK
+    other.result.stdout.fnmatch_lines(["forks: 0"])
+    # One selected manifest: forked before collection, two children; one is dealt the file.
+    one = project.run("manifests/core.yaml", "--check-processes", "2", subprocess=True)
+    assert one.result.ret == pytest.ExitCode.OK, one.result.stdout.str()
+    one.result.stdout.fnmatch_lines(
+        ["checks: 1 manifest(s) checked ahead in 1 forked process(es)*", "forks: 4"]
+    )

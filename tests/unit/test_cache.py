@@ -163,15 +163,19 @@ def test_a_damaged_copy_of_an_entry_does_not_spoil_a_good_one(tmp_path: Path) ->
 
 
 class InlinePrefetch:
-    """seeding_suite.prefetch.Prefetch without fork: work done on construction, in order.
+    """seeding_suite.prefetch.Prefetch without fork: work done when dealt, in order.
 
     `dropped` keys come back as None, as from a child that died on them.
     """
 
     dropped: frozenset[object] = frozenset()
 
-    def __init__(self, work: Callable[[object], object], keys: list[object], _: int) -> None:
-        self.results = {k: None if k in self.dropped else work(k) for k in keys}
+    def __init__(self, work: Callable[[object], object], _: int) -> None:
+        self.work = work
+        self.results: dict[object, object] = {}
+
+    def deal(self, keys: list[object]) -> None:
+        self.results = {k: None if k in self.dropped else self.work(k) for k in keys}
 
     def take_all(self) -> Iterator[tuple[object, object]]:
         yield from self.results.items()

@@ -10,10 +10,10 @@ import textwrap
 from seeding_suite.plugin.collector import YOUNG_THRESHOLD, CollectorSettings
 
 
-def test_after_collection_freezes_and_restore_undoes_it() -> None:
+def test_freeze_freezes_and_restore_undoes_it() -> None:
     before = gc.get_threshold()
     settings = CollectorSettings()
-    settings.after_collection()
+    settings.freeze()
     try:
         assert gc.get_freeze_count() > 0
         assert gc.get_threshold()[0] == max(YOUNG_THRESHOLD, before[0])
@@ -42,7 +42,7 @@ def test_everything_alive_at_exit_is_frozen_once_a_run_collected() -> None:
         from seeding_suite.plugin.collector import CollectorSettings
         for _ in range(2):  # two runs in one process register one handler
             settings = CollectorSettings()
-            settings.after_collection()
+            settings.freeze()
             settings.restore()
         print("frozen after restore:", gc.get_freeze_count())
         calls.clear()

@@ -17,7 +17,9 @@ caller forks them before its heap grows (before pytest builds its items), becaus
 memory grows with every page of the parent's heap it writes to, and a big heap has free slots
 on many pages. And the parent drains every child's pipe whenever it takes a result, keeping
 the messages still pickled: a child never waits on a full pipe, so it finishes and exits (and
-its memory is returned) while the parent is still working through the items.
+its memory is returned) while the parent is still working through the items. A caller can
+also make the parent trail the children (`deal(trail=)`), so that they are gone before the
+parent's own memory peaks.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Prefetch(Generic[K, R]):
         self.processes = processes  # children that work (set by `deal`)
         self.handed = 0  # results a child computed and the parent took
         self._dealt = False
+        self._trail = 0
         self._untaken: dict[K, None] = {}
         self._arrived: dict[K, bytes] = {}  # pickled results, unpickled when taken
         self._owner: dict[K, _Child[K]] = {}
@@ -95,11 +98,17 @@ class Prefetch(Generic[K, R]):
             if child.orders is not None:
                 yield child.orders
 
-    def deal(self, keys: Sequence[K]) -> None:
-        """Give the children their keys, round-robin; a child dealt none exits."""
+    def deal(self, keys: Sequence[K], trail: int = 0) -> None:
+        """Give the children their keys, round-robin; a child dealt none exits.
+
+        With `trail`, `take` waits while children run until that many results are waiting
+        to be taken (or all that are left): the parent falls behind, its own last stretch
+        comes after the children have exited, and their memory is not held at its peak.
+        """
         if self._dealt:
             raise RuntimeError("a Prefetch deals its keys once")
         self._dealt = True
+        self._trail = trail
         self._untaken = dict.fromkeys(keys)
         children = list(self._children.values())
         self.processes = min(len(children), len(keys))
@@ -124,6 +133,7 @@ class Prefetch(Generic[K, R]):
         self._untaken.pop(key, None)
         child = self._owner.pop(key, None)
         self._drain()
+        self._fall_behind()
         while child is not None and key not in self._arrived and child.results in self._children:
             select.select([child.results], [], [])  # it has not reached this key yet
             self._read(child)
@@ -149,6 +159,15 @@ class Prefetch(Generic[K, R]):
         wanted = [fd for fd, child in self._children.items() if child.held < _HOLD]
         if wanted:
             for fd in select.select(wanted, [], [], 0)[0]:
+                self._read(self._children[fd])
+
+    def _fall_behind(self) -> None:
+        # The key being taken left _untaken already: +1 counts its result.
+        while len(self._arrived) < min(self._trail, len(self._untaken) + 1):
+            wanted = [fd for fd, child in self._children.items() if child.held < _HOLD]
+            if not wanted:
+                return
+            for fd in select.select(wanted, [], [])[0]:
                 self._read(self._children[fd])
 
     def _read(self, child: _Child[K]) -> None:

@@ -31,6 +31,8 @@ Status = Literal["passed", "failed", "skipped"]
 Properties = tuple[str, str, str]  # integration id, version, checksum
 Job = tuple["Path", tuple[str, ...]]  # a file and the checks a child runs on it
 RECENT_FILES = 64
+TRAIL_FROM = 2_000  # files checked ahead; below this, pytest's records stay small
+TRAIL_SHARE = 0.4  # of those files, results the pytest process leaves for after the children
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class CheckRunner:
             names = shared.setdefault(tuple(listed), tuple(listed))
             if not self.reusable(path, names):
                 self._jobs[path] = names
-        self.prefetch.deal(list(self._jobs.items()))
+        self.prefetch.deal(list(self._jobs.items()), trail=trail_for(len(self._jobs)))
 
     def _child_result(self, job: Job) -> FileResult:
         # In a child: its copy of the cache is never saved, the parent records what it adopts.
@@ -201,3 +203,17 @@ class CheckRunner:
 
 _PASSED = CheckOutcome("passed")
 _CACHED = CheckOutcome("passed", cached=True)
+
+
+def trail_for(files: int) -> int:
+    """How far the pytest process stays behind children checking `files` files ahead.
+
+    pytest's own records of every item (reports, JUnit elements) grow with every file, and at
+    10,000 manifests they outweigh everything else: the pytest process ends near 470 MB, and
+    two children hold about 100 MB more until their last file. Trailing the children by 40%
+    of the files lets them finish and return that memory before the records reach their peak:
+    the run's peak (summed PSS) went from 529 MB to 477 MB, in the same 54 s, because the
+    children use the cores the trailing process leaves idle. Below 2,000 files the peak is
+    small and trailing cost time (1,000 manifests: 6.0 s -> 6.35 s), so it does not trail.
+    """
+    return int(files * TRAIL_SHARE) if files >= TRAIL_FROM else 0

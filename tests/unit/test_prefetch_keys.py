@@ -13,6 +13,7 @@ import textwrap
 import pytest
 
 from seeding_suite.prefetch import Prefetch
+from seeding_suite.runner import TRAIL_FROM, TRAIL_SHARE, trail_for
 
 
 def test_without_processes_every_key_is_the_parents_in_order() -> None:
@@ -106,3 +107,31 @@ def test_children_closed_before_the_deal_leave_nothing_behind() -> None:
         """
     )
     assert lines == ["every child reaped"]
+
+
+def test_a_trailing_parent_takes_a_result_once_that_many_are_waiting(tmp_path) -> None:
+    lines = _forking(
+        f"""
+        from pathlib import Path
+        log = Path({str(tmp_path / "done")!r})
+
+        def work(key):
+            with log.open("a") as out:
+                out.write(f"{{key}}\\n")
+            return key
+
+        ahead = Prefetch(work, 2)
+        ahead.deal(list(range(100)), trail=40)
+        assert ahead.take(0) == 0
+        done = len(log.read_text().split())
+        print("done before the first take returned: at least 40:", done >= 40)
+        print([key for key, value in ahead.take_all() if key != value])
+        """
+    )
+    assert lines == ["done before the first take returned: at least 40: True", "[]"]
+
+
+def test_the_pytest_process_trails_only_large_runs() -> None:
+    assert trail_for(TRAIL_FROM - 1) == 0
+    assert trail_for(TRAIL_FROM) == int(TRAIL_FROM * TRAIL_SHARE)
+    assert trail_for(10_000) == 4_000

@@ -100,9 +100,12 @@ class CheckRunner:
         Called before pytest collects: a child's memory grows with the parent's heap it
         touches, and collection adds every item to it. The summary pass goes first (itself in
         children): every check reads the catalog, and the children share the parent's by fork.
+        Forks nothing when every check of every file passed on the same inputs before.
         """
         self.catalog.summarize_ahead(processes)
         self.catalog.resolution()
+        if all(self.reusable(path, self.names) for path in self.catalog.files()):
+            return  # nothing will need checking (a warm run): no parsers, no children
         import_parsers()
         # Forked with self.prefetch still None: a child checks its files itself.
         self.prefetch = Prefetch(self._child_result, processes)

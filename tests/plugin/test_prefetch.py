@@ -200,7 +200,9 @@ def pytest_unconfigure(config):
 """
 
 
-def test_children_are_forked_only_for_runs_that_reach_the_catalog(project: Project) -> None:
+def test_children_are_forked_only_for_runs_that_reach_the_catalog_and_need_them(
+    project: Project,
+) -> None:
     three_integrations(project)
     project.pytester.makeconftest(FORKS_COUNTED)
     (project.pytester.path / "tests").mkdir()
@@ -214,3 +216,9 @@ def test_children_are_forked_only_for_runs_that_reach_the_catalog(project: Proje
     one.result.stdout.fnmatch_lines(
         ["checks: 1 manifest(s) checked ahead in 1 forked process(es)*", "forks: 4"]
     )
+    # Every file's checks run once (the summaries are cached by now): then no child is needed.
+    every = project.run("-m", "not seed", "--check-processes", "2", subprocess=True)
+    every.result.stdout.fnmatch_lines(["checks: 2 manifest(s) checked ahead in 2 *", "forks: 2"])
+    again = project.run("-m", "not seed", "--check-processes", "2", subprocess=True)
+    assert again.result.ret == pytest.ExitCode.OK
+    again.result.stdout.fnmatch_lines(["checks: 15 passed on unchanged inputs*", "forks: 0"])

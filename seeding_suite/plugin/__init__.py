@@ -55,7 +55,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
     runner = make_runner(config)
     config.stash[runner_key] = runner
-    config.stash[collector_key] = CollectorSettings()
+    collector = config.stash[collector_key] = CollectorSettings()
+    # The first cleanup registered runs last: after pytest's own end-of-run collections
+    # (unraisableexception), which then skip the frozen run instead of walking all of it.
+    config.add_cleanup(collector.restore)
     if not _is_worker(config) and not config.option.collectonly:
         session = make_session(config, runner)
         config.stash[session_key] = session
@@ -99,9 +102,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    collector = config.stash.get(collector_key, None)
-    if collector is not None:
-        collector.restore()
     session = config.stash.get(session_key, None)
     if session is not None:
         session.close()

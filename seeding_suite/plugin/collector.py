@@ -10,6 +10,10 @@ in-process runs (pytester) leave the interpreter as they found it. Children fork
 ahead are forked from a frozen heap too, with the same thresholds: their collections then
 leave the parent's pages alone, as Python's documentation of `gc.freeze` advises.
 
+The settings are restored last of all (the first cleanup the Config registered): pytest's own
+end-of-run collections (unraisableexception, two full passes) then skip the frozen run instead
+of walking every item again, 0.13 s each after 1,000 manifests.
+
 At exit, everything still alive is frozen as well (an `atexit` handler, once per process): the
 interpreter's last collections then skip the run's objects instead of walking them all while
 it tears down. That took 1.1 s off a warm 1,000-manifest seeding run (5.7 s -> 4.8 s).

@@ -35,6 +35,31 @@ def test_a_run_leaves_the_garbage_collector_as_it_found_it(project: Project) -> 
     assert gc.get_freeze_count() == 0
 
 
+def test_pytests_own_end_of_run_collections_skip_the_frozen_run(project: Project) -> None:
+    """pytest collects garbage twice at the end (unraisableexception): the run stays frozen."""
+    three_integrations(project)
+    project.pytester.makeconftest(
+        """
+        import gc
+        import _pytest.unraisableexception as unraisable
+
+        original = unraisable.gc_collect_harder
+
+
+        def gc_collect_harder(iterations):
+            print(f"pytest collects, the run frozen: {gc.get_freeze_count() > 0}")
+            original(iterations)
+
+
+        unraisable.gc_collect_harder = gc_collect_harder
+        """
+    )
+    run = project.run("-m", "not seed", subprocess=True)
+    assert run.result.ret == pytest.ExitCode.OK, run.result.stdout.str()
+    lines = [line for line in run.result.outlines if line.startswith("pytest collects")]
+    assert lines == ["pytest collects, the run frozen: True"] * 2
+
+
 def test_passing_integrations_are_seeded_and_a_second_run_writes_nothing(
     project: Project, mode: list[str]
 ) -> None:

@@ -71,12 +71,20 @@ class Prefetch(Generic[K, R]):
         self._owner: dict[K, _Child[K]] = {}
         self._children: dict[int, _Child[K]] = {}  # by results fd
         for _ in range(processes):
-            self._start(work)
+            try:
+                self._start(work)
+            except OSError:  # out of processes or descriptors: fewer children, same results
+                break
 
     def _start(self, work: Callable[[K], R]) -> None:
         orders_read, orders_write = os.pipe()
         results_read, results_write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (orders_read, orders_write, results_read, results_write):
+                os.close(fd)
+            raise
         if pid == 0:  # the child: wait for keys, work, report, leave without the parent's exits
             code = 1
             try:

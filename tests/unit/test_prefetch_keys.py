@@ -135,3 +135,26 @@ def test_the_pytest_process_trails_only_large_runs() -> None:
     assert trail_for(TRAIL_FROM - 1) == 0
     assert trail_for(TRAIL_FROM) == int(TRAIL_FROM * TRAIL_SHARE)
     assert trail_for(10_000) == 4_000
+
+
+def test_when_fork_fails_the_children_already_forked_do_the_work() -> None:
+    lines = _forking(
+        """
+        forked = []
+        real_fork = os.fork
+
+        def fork():
+            if len(forked) == 1:
+                raise BlockingIOError("Resource temporarily unavailable")
+            pid = real_fork()
+            if pid:
+                forked.append(pid)
+            return pid
+
+        os.fork = fork
+        ahead = Prefetch(lambda key: key * 2, 3)
+        ahead.deal([1, 2, 3])
+        print(ahead.processes, list(ahead.take_all()), ahead.handed)
+        """
+    )
+    assert lines == ["1 [(1, 2), (2, 4), (3, 6)] 3"]

@@ -7,7 +7,7 @@ result as it finishes it. The parent takes results in the same order, waiting on
 child has not reached that key yet. Unlike xdist, no item, report or hook crosses a process
 boundary: one small message per file.
 
-Fork shares everything the parent holds (the collected catalog, the cache) without copying or
+Fork shares everything the parent holds (the summarized catalog, the cache) without copying or
 pickling it. A child that dies, or fails on a key, hands that key back: `take` answers None
 and the parent does the work itself, so an unexpected error is raised where pytest shows it.
 Nothing here knows pytest.

@@ -4,7 +4,9 @@ Only where it is safe and pays: a run that executes its items here (not an xdist
 controller, not --collect-only), with fork available and no other thread alive (a forked child
 only inherits the calling thread; any lock another thread holds would stay held in it), not
 under a debugger (a breakpoint in a check must stop where the user is), and for `auto` only
-when enough files are selected to repay starting the children.
+when the catalog has enough files to repay starting the children. The check children are
+forked before collection, when the run's arguments reach the catalog, and dealt the selected
+items' files after it.
 """
 
 from __future__ import annotations

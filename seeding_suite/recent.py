@@ -38,6 +38,10 @@ class Recent(Generic[K, V]):
             self._items.popitem(last=False)
         return value
 
+    def forget(self, key: K) -> None:
+        """Drop what is remembered for `key` (it went stale)."""
+        self._items.pop(key, None)
+
     def peek(self, key: K) -> V | None:
         """The remembered value for `key`, if any, without making it recent."""
         return self._items.get(key)

@@ -70,6 +70,10 @@ class CheckRunner:
         default_factory=lambda: Recent(RECENT_FILES)
     )
     _adopted: Recent[Path, Properties] = field(default_factory=lambda: Recent(RECENT_FILES))
+    # A file's items ask the cache about it about seven times: it is parsed once.
+    _cached_checks: Recent[Path, CachedChecks | None] = field(
+        default_factory=lambda: Recent(RECENT_FILES)
+    )
     _keys: dict[Path, str | None] = field(default_factory=dict)
     _jobs: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # dealt to the children
 
@@ -175,6 +179,7 @@ class CheckRunner:
         # Recorded only if the bytes checked are the bytes the key was made from.
         if self.cache is not None and key is not None and entry and entry.digest == digest:
             self.cache.record_pass(key, name, self.properties(path))
+            self._cached_checks.forget(path)
 
     def properties(self, path: Path) -> Properties:
         """Integration id, version and checksum of a valid manifest (the audit log's)."""
@@ -189,7 +194,10 @@ class CheckRunner:
 
     def _cached(self, path: Path) -> CachedChecks | None:
         key = self._key(path)
-        return None if key is None or self.cache is None else self.cache.checks(key)
+        cache = self.cache
+        if key is None or cache is None:
+            return None
+        return self._cached_checks.get(path, lambda: cache.checks(key))
 
     def _key(self, path: Path) -> str | None:
         if self.cache is None:

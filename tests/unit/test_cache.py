@@ -9,7 +9,9 @@ import pytest
 
 from seeding_suite.cache import FORMAT, ResultCache, key_of
 from seeding_suite.catalog import Catalog, CatalogEntry
+from seeding_suite.checks import CHECKS
 from seeding_suite.environments import DEFAULTS
+from seeding_suite.runner import CheckRunner
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -194,3 +196,17 @@ def test_a_summary_pass_done_ahead_is_the_plain_one_and_is_cached(
     assert ahead.entries() == fresh  # base.yaml, handed back, was summarized by the parent
     cache.save(10)
     _assert_cached_without_parsing(tmp_path, manifests, fresh, monkeypatch)
+
+
+def test_a_pass_recorded_in_this_run_is_seen_by_the_runners_next_question(
+    tmp_path: Path,
+) -> None:
+    """The runner remembers what the cache said about a file; a recorded pass updates it."""
+    manifests = _three_manifests(tmp_path)
+    cache = ResultCache(tmp_path / "cache", "main")
+    runner = CheckRunner(Catalog([manifests], tmp_path, cache=cache), CHECKS, cache)
+    base = manifests / "base.yaml"
+    assert not runner.reusable(base, ["parse"])  # asked before: nothing cached yet
+    assert runner.run("parse", base).status == "passed"
+    assert runner.reusable(base, ["parse"])
+    assert not runner.reusable(base, ["parse", "schema"])

@@ -85,6 +85,11 @@ class ResultCache:
         self._used_checks: dict[str, str] = {}
         self._own: dict[str, dict[str, str]] = {"summaries": {}, "checks": {}}  # as last saved
 
+    @property
+    def loaded(self) -> bool:
+        """Whether this run read or wrote anything here (else `save` has nothing to do)."""
+        return self._loaded
+
     def summary(self, key: str) -> Any | None:
         """A catalog summary stored under `key` (JSON data), or None."""
         self._load()

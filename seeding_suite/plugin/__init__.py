@@ -95,7 +95,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     runner = session.config.stash[runner_key]
     if runner.prefetch is not None:
         runner.prefetch.close()  # kept: the terminal summary reports what it did
-    if runner.cache is not None:
+    if runner.cache is not None and runner.cache.loaded:  # else: nothing to list or save
         from seeding_suite.cache import capacity_for
 
         runner.cache.save(capacity_for(len(runner.catalog.files())))

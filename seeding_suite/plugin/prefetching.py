@@ -35,8 +35,8 @@ AUTO_MAX_PROCESSES = 8  # beyond this the parent's own pytest work is the bound
 def fork_ahead(session: pytest.Session, runner: CheckRunner, collector: CollectorSettings) -> None:
     """Before collection: fork the children that will check ahead, when it is safe and pays."""
     config = session.config
-    if not _collects(config, runner.catalog.roots):
-        return
+    if not _safe(config) or not _collects(config, runner.catalog.roots):
+        return  # before listing the catalog: --collect-only and xdist runs need not
     count = processes_for(config, len(runner.catalog.files()))
     if count > 0:
         collector.freeze()  # the children inherit a frozen heap and the run's thresholds

@@ -222,3 +222,30 @@ def test_children_are_forked_only_for_runs_that_reach_the_catalog_and_need_them(
     again = project.run("-m", "not seed", "--check-processes", "2", subprocess=True)
     assert again.result.ret == pytest.ExitCode.OK
     again.result.stdout.fnmatch_lines(["checks: 15 passed on unchanged inputs*", "forks: 0"])
+
+
+def test_collect_only_does_not_list_the_catalog(project: Project) -> None:
+    three_integrations(project)
+    project.pytester.makeconftest(
+        """
+        from seeding_suite.catalog import Catalog
+
+        listed = []
+        original = Catalog.files
+
+
+        def files(self):
+            listed.append(1)
+            return original(self)
+
+
+        Catalog.files = files
+
+
+        def pytest_unconfigure(config):
+            print(f"catalog listed: {len(listed)}")
+        """
+    )
+    result = project.pytester.runpytest_subprocess("--co", "-q", "--check-processes", "2")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["15 tests collected*", "catalog listed: 0"])

@@ -218,8 +218,12 @@ class Seeder:
         """Write the prepared plans in batches; results take the target's own outcomes."""
         report = prepared.report
         batches = make_batches(prepared.plans, self.limits)
+        # Kept up to date batch by batch: rebuilding it from every result for every batch
+        # made a 10,000-integration seed quadratic.
+        failed = {i for i, r in report.results.items() if r.action == "failed"}
         for number, batch in enumerate(batches, start=1):
-            self._apply(run, number, batch, report, prepared.deps)
+            self._apply(run, number, batch, report, prepared.deps, failed)
+            failed.update(i for i in batch.integrations if report.results[i].action == "failed")
             if self.progress is not None:
                 self.progress(number, len(batches))
         report.batches = len(batches)
@@ -253,8 +257,8 @@ class Seeder:
         batch: Batch,
         report: SeedReport,
         deps: dict[str, set[str]],
+        failed: set[str],
     ) -> None:
-        failed = {i for i, r in report.results.items() if r.action == "failed"}
         blocked = [i for i in batch.integrations if deps.get(i, set()) & failed]
         if blocked:
             for integration in blocked:

@@ -25,6 +25,7 @@ from seeding_suite.plugin.reporting import (
     emit_seed_case,
 )
 from seeding_suite.plugin.stage import GUARD, SeedStage, StageResult, StageSettings
+from seeding_suite.plugin.state import collector_key
 from seeding_suite.settings import actor, git_commit
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class SeedingSession:
                 self.runner,
                 self.settings,
                 self.outcomes,
-                self._progress,
+                self._after_batch,
                 lambda count: processes_for(self.config, count),
             )
             self.result = stage.run(reseed=self.reseed_requested)
@@ -128,10 +129,16 @@ class SeedingSession:
             return "error", "", ("SEED ERROR", {"red": True})
         return "", "", ("", {})
 
-    def _progress(self, done: int, total: int) -> None:
+    def _after_batch(self, done: int, total: int) -> None:
+        """Say so; and freeze what the target now holds, so later collections skip it.
+
+        The embedded target keeps every document it was given for the rest of the run: at
+        10,000 manifests, each full collection walked all of them again.
+        """
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(f"seed: batch {done}/{total} written")
+        self.config.stash[collector_key].freeze()
 
     def _suite_properties(self) -> None:
         checksums = sorted(c for r in self.outcomes.records.values() for c in r.checksums)

@@ -60,6 +60,35 @@ def test_pytests_own_end_of_run_collections_skip_the_frozen_run(project: Project
     assert lines == ["pytest collects, the run frozen: True"] * 2
 
 
+def test_what_each_batch_wrote_is_frozen_out_of_the_collectors_way(project: Project) -> None:
+    three_integrations(project)
+    project.pytester.makeconftest(
+        """
+        from seeding_suite.plugin.collector import CollectorSettings
+
+        freezes = []
+        original = CollectorSettings.freeze
+
+
+        def freeze(self):
+            freezes.append(1)
+            original(self)
+
+
+        CollectorSettings.freeze = freeze
+
+
+        def pytest_unconfigure(config):
+            print(f"freezes: {len(freezes)}")
+        """
+    )
+    checks_only = project.run("-m", "not seed", "--check-processes", "0", subprocess=True)
+    checks_only.result.stdout.fnmatch_lines(["freezes: 1"])  # after collection
+    seeded = project.run("--check-processes", "0", subprocess=True)
+    assert seeded.result.ret == pytest.ExitCode.OK, seeded.result.stdout.str()
+    seeded.result.stdout.fnmatch_lines(["seed: batch 1/1 written", "freezes: 2"])
+
+
 def test_passing_integrations_are_seeded_and_a_second_run_writes_nothing(
     project: Project, mode: list[str]
 ) -> None:

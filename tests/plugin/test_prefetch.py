@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.project import PYPROJECT, Project, Run, manifest, three_integrations
+from tests.support.project import (
+    PYPROJECT,
+    Project,
+    Run,
+    calls_counted,
+    manifest,
+    three_integrations,
+)
 
 AHEAD = "checks: * manifest(s) checked ahead in 2 forked process(es)*"
 
@@ -227,24 +234,7 @@ def test_children_are_forked_only_for_runs_that_reach_the_catalog_and_need_them(
 def test_collect_only_does_not_list_the_catalog(project: Project) -> None:
     three_integrations(project)
     project.pytester.makeconftest(
-        """
-        from seeding_suite.catalog import Catalog
-
-        listed = []
-        original = Catalog.files
-
-
-        def files(self):
-            listed.append(1)
-            return original(self)
-
-
-        Catalog.files = files
-
-
-        def pytest_unconfigure(config):
-            print(f"catalog listed: {len(listed)}")
-        """
+        calls_counted("seeding_suite.catalog", "Catalog.files", "catalog listed")
     )
     result = project.pytester.runpytest_subprocess("--co", "-q", "--check-processes", "2")
     assert result.ret == pytest.ExitCode.OK

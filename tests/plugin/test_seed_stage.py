@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.support.project import Project, manifest, three_integrations
+from tests.support.project import Project, calls_counted, manifest, three_integrations
 
 
 def test_checks_have_the_documented_node_ids(project: Project) -> None:
@@ -63,24 +63,7 @@ def test_pytests_own_end_of_run_collections_skip_the_frozen_run(project: Project
 def test_what_each_batch_wrote_is_frozen_out_of_the_collectors_way(project: Project) -> None:
     three_integrations(project)
     project.pytester.makeconftest(
-        """
-        from seeding_suite.plugin.collector import CollectorSettings
-
-        freezes = []
-        original = CollectorSettings.freeze
-
-
-        def freeze(self):
-            freezes.append(1)
-            original(self)
-
-
-        CollectorSettings.freeze = freeze
-
-
-        def pytest_unconfigure(config):
-            print(f"freezes: {len(freezes)}")
-        """
+        calls_counted("seeding_suite.plugin.collector", "CollectorSettings.freeze", "freezes")
     )
     checks_only = project.run("-m", "not seed", "--check-processes", "0", subprocess=True)
     checks_only.result.stdout.fnmatch_lines(["freezes: 1"])  # after collection

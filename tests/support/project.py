@@ -74,6 +74,32 @@ DEPS_ON_CORE = """
 """
 
 
+def calls_counted(module: str, target: str, label: str) -> str:
+    """A conftest that counts calls to `target` (`Class.method` in `module`) and prints
+    `label: N` when the run ends (a fresh interpreter: the patch stays in that run)."""
+    owner = target.partition(".")[0]
+    return textwrap.dedent(
+        f"""
+        from {module} import {owner}
+
+        calls = []
+        original = {target}
+
+
+        def counted(*args, **kwargs):
+            calls.append(1)
+            return original(*args, **kwargs)
+
+
+        {target} = counted
+
+
+        def pytest_unconfigure(config):
+            print(f"{label}: {{len(calls)}}")
+        """
+    )
+
+
 def three_integrations(project: Project) -> None:
     """core 1.2.0, stripe 2.3.0 (depends on core ^1), monday 0.9.0: all valid."""
     project.write("core", manifest("core", "1.2.0"))

@@ -161,7 +161,7 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="N|auto",
         help="Forked processes that check manifests (and load them for the seed stage) ahead "
         "of the items, in a run without xdist; 0 does everything in the pytest process. "
-        "auto: one per CPU, at most 8, from 32 selected manifests "
+        "auto: one per CPU, at most 8, from 32 catalog manifests "
         "(ini: seeding_check_processes, default auto)",
     )
     parser.addini(

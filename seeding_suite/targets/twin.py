@@ -14,7 +14,13 @@ from fakes.convex import FakeConvex, SystemClock
 from seeding_suite import remote
 from seeding_suite.targets.twin_apply import apply_batch, read_ledger
 from seeding_suite.targets.twin_lease import acquire_lock, get_lock, release_lock, renew_lock
-from seeding_suite.targets.twin_rules import checked_limit, find_one, seeded_table, user_fields
+from seeding_suite.targets.twin_rules import (
+    checked_limit,
+    find_one,
+    seeded_table,
+    strip_system_fields,
+    user_fields,
+)
 from seeding_suite.targets.twin_schema import function_args, seeding_schema
 
 if TYPE_CHECKING:
@@ -37,9 +43,7 @@ def read_state(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
     for row in rows:
         entry = {k: row[k] for k in remote.COMMON_FIELDS}
         if args["includeFields"]:
-            # `user_fields(row)` without a copy: the row is this query's own copy already.
-            del row["_id"], row["_creationTime"]
-            entry["fields"] = row
+            entry["fields"] = strip_system_fields(row)  # the query's rows are its own copies
         docs.append(entry)
     # A full page names its last key (more may follow); a short page ends the table.
     return {"docs": docs, "next": rows[-1]["naturalKey"] if len(rows) == limit else None}

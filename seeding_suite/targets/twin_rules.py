@@ -41,8 +41,18 @@ def lookup(ctx: Any, table: str, key: str) -> dict[str, Any] | None:
     return find_one(ctx, table, "by_natural_key", "naturalKey", key)
 
 
+SYSTEM_FIELDS = ("_id", "_creationTime")
+
+
 def user_fields(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: value for k, value in doc.items() if k not in ("_id", "_creationTime")}
+    return {k: value for k, value in doc.items() if k not in SYSTEM_FIELDS}
+
+
+def strip_system_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """`user_fields` in place, for a row that is already the caller's own copy."""
+    for name in SYSTEM_FIELDS:
+        del row[name]
+    return row
 
 
 def canonical_doc(doc: dict[str, Any]) -> str:

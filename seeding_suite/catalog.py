@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from seeding_suite.cache import key_of
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
+from seeding_suite.loading.references import reference_problems
 from seeding_suite.loading.source import ManifestSource, import_parsers
 from seeding_suite.loading.yaml import LoadLimits
 from seeding_suite.prefetch import Prefetch
@@ -40,7 +41,9 @@ class Dependency(NamedTuple):
 class CatalogEntry:
     """What the catalog keeps of one file: enough to resolve dependencies, nothing more.
 
-    For an invalid manifest, `id` is its `id` if that is a string, else the file stem;
+    `valid` means the file passes its own checks (parse, schema, references): only then does
+    it claim its id in the catalog. For an invalid manifest, `id` is its `id` if that is a
+    string, else the file stem (kept to explain a dependent's failure, never to claim it);
     `version` is None unless a string; `dependencies` is empty.
     """
 
@@ -292,7 +295,7 @@ class Catalog:
             digest = None
         path = source.path
         manifest = source.validated().manifest
-        if manifest is not None:
+        if manifest is not None and not reference_problems(manifest):
             return CatalogEntry(
                 manifest.id,
                 manifest.version,

@@ -50,6 +50,11 @@ def pytest_configure(config: pytest.Config) -> None:
     from seeding_suite.plugin.prefetching import wanted_processes
     from seeding_suite.plugin.setup import make_runner, make_session
 
+    if not _is_worker(config):
+        from seeding_suite.plugin.options import VALUED_OPTIONS
+        from seeding_suite.plugin.rootdir import check_rootdir
+
+        check_rootdir(config, VALUED_OPTIONS)  # before anything else: the wrong project
     wanted_processes(config)  # a bad setting stops the run here, before collection
 
     runner = make_runner(config)

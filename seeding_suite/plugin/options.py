@@ -36,6 +36,23 @@ def processes(value: str) -> int | None:
     return None if value == "auto" else count(value)
 
 
+# The options below that take a value: pytest's early pass reads `--opt VALUE` as a test path
+# (seeding_suite.plugin.rootdir). tests/unit/test_plugin_options.py keeps the list whole.
+VALUED_OPTIONS = (
+    "--manifest-root",
+    "--convex-url",
+    "--convex-rate",
+    "--seeding-db",
+    "--integrations",
+    "--seed-env",
+    "--plan-json",
+    "--apply-plan",
+    "--lock-wait",
+    "--idempotency-examples",
+    "--check-processes",
+)
+
+
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("seeding-suite", "integration manifests: checks and seeding")
     group.addoption(

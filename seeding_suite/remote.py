@@ -15,7 +15,11 @@ documents with these common fields, plus the table's own payload fields (see `SE
     runId       string  the run that last wrote the document
 
 Indexes on every seeded table: `by_natural_key` ["naturalKey"], `by_integration`
-["integration"]. Embedded JSON Schemas are stored as canonical JSON strings
+["integration"]. The `manifests` table (the manifest cache) holds the manifest's canonical
+JSON in parts of at most 384 KiB (engine.desired.manifest_parts): part 1 under the
+integration's own key, part n under `<id>/part-<nnnn>`; in key order they join to the text.
+Each part is a document with its own checksum, so the manifest's size never sets an
+integration's limit: only each document's, and one transaction's. Embedded JSON Schemas are stored as canonical JSON strings
 (`inputSchemaJson`, ...): their `$`-keys are illegal Convex field names, and a string
 round-trips exactly.
 

@@ -49,9 +49,14 @@ class IntegrationPlan:
     previous_version: str | None = None
 
     @cached_property
+    def op_sizes(self) -> list[int]:
+        """Bytes each op adds to a mutation's arguments (measured once; ops are final)."""
+        return [op_size(op) for op in self.ops]
+
+    @cached_property
     def size(self) -> int:
-        """Bytes the ops add to a mutation's arguments (measured once; ops are final)."""
-        return sum(op_size(op) for op in self.ops)
+        """Bytes the ops add to a mutation's arguments."""
+        return sum(self.op_sizes)
 
 
 def _upsert(

@@ -19,7 +19,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from generate import CONNECTION_TEMPLATES, PYPROJECT, SCHEMA_DIALECT, to_yaml
+from generate import CONNECTION_TEMPLATES, SCHEMA_DIALECT, new_catalog_dir, to_yaml
 
 JsonObject = dict[str, Any]
 
@@ -68,11 +68,7 @@ def generate_api_catalog(
 ) -> list[Path]:
     """Write `manifests` manifests of `actions` actions, each input schema about `schema_bytes`
     of JSON, plus small output schemas and triggers, and a pyproject.toml; return the paths."""
-    manifest_dir = out_dir / "manifests"
-    if manifest_dir.exists() and any(manifest_dir.iterdir()):
-        raise FileExistsError(f"{manifest_dir} is not empty")
-    manifest_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    manifest_dir = new_catalog_dir(out_dir)
     rng = random.Random(seed)
     paths = []
     for index in range(manifests):

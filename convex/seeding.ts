@@ -1,7 +1,14 @@
 // The seeding contract's functions for a real Convex deployment. seeding_suite/remote.py is the
 // contract's documentation; tests/contract/vectors/ pins the behaviour this module shares with
 // the Python twin. All functions are internal: the seeder calls them with a deploy/admin key.
-import { ConvexError, getDocumentSize, v, type Infer, type Value } from "convex/values";
+import {
+  ConvexError,
+  getConvexSize,
+  getDocumentSize,
+  v,
+  type Infer,
+  type Value,
+} from "convex/values";
 import type { Doc } from "./_generated/dataModel";
 import {
   internalMutation,
@@ -345,7 +352,12 @@ export const readState = internalQuery({
   },
   returns: v.object({
     docs: v.array(
-      v.object({ ...docKeyFields, runId: v.string(), fields: v.optional(v.any()) }),
+      v.object({
+        ...docKeyFields,
+        runId: v.string(),
+        size: v.number(),
+        fields: v.optional(v.any()),
+      }),
     ),
     next: nullableString,
   }),
@@ -359,8 +371,9 @@ export const readState = internalQuery({
     return {
       docs: docs.map((doc) => {
         const { naturalKey, integration, checksum, runId } = doc;
-        const state = { naturalKey, integration, checksum, runId };
-        return includeFields ? { ...state, fields: userFields(doc) } : state;
+        const fields = userFields(doc);
+        const state = { naturalKey, integration, checksum, runId, size: getConvexSize(fields) };
+        return includeFields ? { ...state, fields } : state;
       }),
       next: more ? docs[docs.length - 1].naturalKey : null,
     };

@@ -19,9 +19,9 @@ Indexes on every seeded table: `by_natural_key` ["naturalKey"], `by_integration`
 JSON in parts of at most 384 KiB (engine.desired.manifest_parts): part 1 under the
 integration's own key, part n under `<id>/part-<nnnn>`; in key order they join to the text.
 Each part is a document with its own checksum, so the manifest's size never sets an
-integration's limit: only each document's, and one transaction's. Embedded JSON Schemas are stored as canonical JSON strings
-(`inputSchemaJson`, ...): their `$`-keys are illegal Convex field names, and a string
-round-trips exactly.
+integration's limit: only each document's, and one transaction's. Embedded JSON Schemas are
+stored as canonical JSON strings (`inputSchemaJson`, ...): their `$`-keys are illegal Convex
+field names, and a string round-trips exactly.
 
 `seedingRuns` holds one record per run (`by_run_id` ["runId"]); `seedingBatches` one record per
 applied batch (`by_batch_id` ["batchId"]), which makes a retried `applyBatch` return its first
@@ -37,7 +37,9 @@ Functions (all internal; called with the admin key)
     (1..1000), and no more once the bytes read reach `maxBytes` (see "Reading within
     Convex's limits"). `next` is the last key returned when the page was cut (by count or
     bytes: more may follow), else null. With `includeFields` the whole user document (no
-    `_id`/`_creationTime`) is in `fields`.
+    `_id`/`_creationTime`) is in `fields`. Every StateDoc carries `size`: the Convex size of
+    that user document, what an op that replaces or deletes it reads and copies into the
+    ledger (the seeder counts it in a batch's budget).
 
 Reading within Convex's limits (issue 12)
     Convex charges every document a function loads, at its whole size (`_id` and
@@ -231,6 +233,7 @@ class StateDoc(TypedDict):
     integration: str
     checksum: str
     runId: str
+    size: float
     fields: NotRequired[dict[str, object]]
 
 

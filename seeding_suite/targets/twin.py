@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from fakes.convex import FakeConvex, SystemClock
+from fakes.convex import FakeConvex, SystemClock, value_size
 from seeding_suite import remote
 from seeding_suite.targets.twin_apply import apply_batch, read_ledger
 from seeding_suite.targets.twin_lease import acquire_lock, get_lock, release_lock, renew_lock
@@ -44,8 +44,10 @@ def read_state(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
     docs = []
     for row in rows:
         entry = {k: row[k] for k in remote.COMMON_FIELDS}
+        fields = strip_system_fields(row)  # the query's rows are its own copies
+        entry["size"] = value_size(fields)
         if args["includeFields"]:
-            entry["fields"] = strip_system_fields(row)  # the query's rows are its own copies
+            entry["fields"] = fields
         docs.append(entry)
     # A page cut by count or bytes names its last key (more may follow); else the table ended.
     return {"docs": docs, "next": rows[-1]["naturalKey"] if more else None}

@@ -13,7 +13,7 @@ from seeding_suite.engine.desired import DesiredIntegration
 from seeding_suite.engine.health import check_health
 from seeding_suite.engine.ledger import read_ledger
 from seeding_suite.engine.rollback import RollbackInfo, apply_rollback, plan_rollback
-from seeding_suite.engine.seeder import Seeder
+from seeding_suite.engine.seeder import Seeder, SeedOptions
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 from tests.support.guarded import run, state_json
 from tests.unit.engine.engine_builders import build
@@ -22,13 +22,13 @@ MIB = 1 << 20
 COUNT = 40
 
 
-def _schema(label: str) -> str:
+def _schema(label: str, fields: int = 780) -> str:
     properties = {
         f"field_{n}": {
             "type": "string",
             "description": f"{label} The value of field {n}, as the API returns it. " * 12,
         }
-        for n in range(780)
+        for n in range(fields)
     }
     return json.dumps({"type": "object", "properties": properties}, separators=(",", ":"))
 
@@ -61,3 +61,17 @@ def test_a_target_of_several_times_16_mib_reads_seeds_and_rolls_back_page_by_pag
     plan = plan_rollback(target, "run-3")
     apply_rollback(target, plan, RollbackInfo("rb-1", "operator", "0", "manual"))
     assert state_json(target) == before
+
+
+def test_a_prune_of_more_than_16_mib_deletes_in_batches_that_fit_convex() -> None:
+    """Delete ops are tiny, but applyBatch reads each document it deletes and copies it into the
+    ledger: batches are sized by what the ops replace too, or one batch breaks 16 MiB."""
+    target = LocalTarget(seeding_deployment(seed=0))
+    schema = _schema("1.0.0", fields=1000)
+    catalog = [build(f"app{n:03}", actions=1, schema=schema) for n in range(30)]
+    assert len(schema) * len(catalog) > 16 * MIB
+    Seeder(target).seed(catalog, run("run-1"))
+    pruned = Seeder(target).seed([], run("run-2"), SeedOptions(prune=True))
+    assert {r.action for r in pruned.results.values()} == {"deleted"}
+    assert pruned.documents_written == 2 * len(catalog)
+    assert Seeder(target).read_state().docs == {}

@@ -75,3 +75,15 @@ def test_a_prune_of_more_than_16_mib_deletes_in_batches_that_fit_convex() -> Non
     assert {r.action for r in pruned.results.values()} == {"deleted"}
     assert pruned.documents_written == 2 * len(catalog)
     assert Seeder(target).read_state().docs == {}
+
+
+def test_rolling_back_a_seed_of_more_than_16_mib_deletes_in_batches_that_fit_convex() -> None:
+    """Undoing creations is tiny restore ops (doc null) over large stored documents."""
+    target = LocalTarget(seeding_deployment(seed=0))
+    schema = _schema("1.0.0", fields=1000)
+    catalog = [build(f"app{n:03}", actions=1, schema=schema) for n in range(30)]
+    Seeder(target).seed(catalog, run("run-1"))
+    plan = plan_rollback(target, "run-1")
+    done = apply_rollback(target, plan, RollbackInfo("rb-1", "operator", "0", "manual"))
+    assert done.written == 2 * len(catalog)
+    assert Seeder(target).read_state().docs == {}

@@ -11,8 +11,10 @@ import json
 import random
 from pathlib import Path
 
+from seeding_suite.catalog import Catalog
 from seeding_suite.checks.idempotency import IdempotencyCheck
 from seeding_suite.engine.checksum import canonical_json
+from seeding_suite.loading.yaml import LoadLimits
 from tests.support.api_catalog import api_catalog
 from tests.unit.checks.manifest_texts import catalog_of
 
@@ -45,3 +47,24 @@ def test_an_action_schema_too_large_for_one_document_names_its_field_and_the_lim
     assert ": actions[1].input_schema: " in message
     assert "over Convex's limit of 1,048,576 bytes (1 MiB) per document" in message
     assert "too large in the manifest: actions[1].input_schema (1," in message
+
+
+def test_an_integration_too_large_for_one_transaction_names_the_limit_and_its_largest_fields(
+    tmp_path: Path,
+) -> None:
+    """Every document fits, but not all of them in one atomic mutation: the check says so,
+    naming the transaction budget and the fields that weigh most (a file over the default
+    5 MiB, admitted by a larger seeding_max_manifest_bytes)."""
+    manifest = api_catalog().api_manifest(random.Random(3), 0, 9, 800_000)
+    text = api_catalog().to_yaml(manifest)
+    (tmp_path / "manifests").mkdir()
+    path = tmp_path / "manifests" / "api-0000.yaml"
+    path.write_text(text, encoding="utf-8")
+    catalog = Catalog([tmp_path / "manifests"], tmp_path, limits=LoadLimits(max_bytes=20 * MIB))
+    [finding] = IdempotencyCheck().run(catalog.source(path), catalog)
+    message = finding.render()
+    assert "MiB to write exceed one transaction's budget of 7 MiB" in message
+    assert "(Convex: 16 MiB written per transaction)" in message
+    assert message.startswith("manifests/api-0000.yaml:")
+    assert finding.path[0] == "actions" and finding.path[2] == "input_schema"
+    assert message.count(".input_schema (") == 3

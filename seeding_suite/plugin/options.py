@@ -186,6 +186,11 @@ def add_options(parser: pytest.Parser) -> None:
         "Processes that run the checks ahead of the items (a number, or auto)",
         default="auto",
     )
+    parser.addini(
+        "seeding_max_manifest_bytes",
+        "Bytes one manifest file may have; a larger file fails its parse check",
+        default=str(5 * 1024 * 1024),
+    )
     parser.addini("seeding_db", "SQLite file of the embedded target", default="")
     parser.addini("seeding_convex_rate", "Convex calls per second at most", default="100")
     parser.addini("seeding_convex_timeout", "Seconds before a Convex call times out", default="30")

@@ -12,6 +12,7 @@ argument that pytest's early pass sets aside as an unknown option, so it is alwa
 from __future__ import annotations
 
 import inspect
+import itertools
 import os
 import shlex
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ def check_rootdir(config: pytest.Config, options: Sequence[str]) -> None:
     here = config.invocation_params.dir
     taken = [
         (option, value)
-        for option, value in zip(given, given[1:], strict=False)
+        for option, value in itertools.pairwise(given)
         if option in options and not value.startswith("-") and (here / value).exists()
     ]
     if not taken:

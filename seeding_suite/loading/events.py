@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from seeding_suite.findings import FieldPath
 
 Position = tuple[int, int]
+# YAML 1.1 (PyYAML, libyaml) breaks lines at NEL, LS and PS; YAML 1.2 (and yaml-rs) reads them
+# as content. Each becomes a no-break space (content, not white space, one character like it)
+# before PyYAML sees it: the structure and every position stay those of YAML 1.2.
+_YAML12_CONTENT = str.maketrans("\x85\u2028\u2029", "\xa0\xa0\xa0")
 # libyaml when compiled in; the pure-Python parser is also iterative, only slower.
 _LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
     yaml, "CSafeLoader", yaml.SafeLoader
@@ -69,7 +73,7 @@ def node_events(text: str) -> Iterator[NodeEvent]:
     manifest is addressed that way. Raises `yaml.YAMLError` where libyaml rejects the text.
     """
     stack: list[_Frame] = []
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in _parse(text):
         if isinstance(event, yaml.CollectionEndEvent):
             closed = stack.pop()
             yield NodeEvent(event, closed.path, closed.depth, is_key=False)
@@ -87,6 +91,10 @@ def node_events(text: str) -> Iterator[NodeEvent]:
         else:
             key = event.value if is_key and isinstance(event, yaml.ScalarEvent) else None
             _advance(stack, key)
+
+
+def _parse(text: str) -> Iterator[yaml.Event]:
+    return yaml.parse(text.translate(_YAML12_CONTENT), Loader=_LOADER)
 
 
 def _child_path(parent: _Frame | None, is_key: bool) -> FieldPath:
@@ -183,7 +191,7 @@ def document_starts(text: str) -> list[Position | None]:
     """Where each YAML document of the stream starts (up to the first error)."""
     starts: list[Position | None] = []
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
+        for event in _parse(text):
             if isinstance(event, yaml.DocumentStartEvent):
                 starts.append(position(event.start_mark))
     except yaml.YAMLError:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _FORBIDDEN = re.compile(
     "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
-_ASCII_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PRINTABLE_ASCII = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F)])
 _C0_NAMES = (
     "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
     "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB",
@@ -28,11 +28,14 @@ _C0_NAMES = (
 )  # fmt: skip
 
 
-def forbidden_character(text: str) -> tuple[str, Position] | None:
-    """The first character YAML does not allow in `text`: what it is, and where (1-based)."""
-    # Nearly every manifest is ASCII; isascii() is a memory scan, the narrow regex then cheap.
-    pattern = _ASCII_FORBIDDEN if text.isascii() else _FORBIDDEN
-    found = pattern.search(text)
+def forbidden_character(raw: bytes, text: str) -> tuple[str, Position] | None:
+    """The first character YAML does not allow: what it is, and where (1-based).
+
+    `raw` is the file's bytes, `text` their decoding (without a leading BOM).
+    """
+    if raw.isascii() and not raw.translate(None, _PRINTABLE_ASCII):
+        return None  # nearly every manifest: two scans of memory, no regex
+    found = _FORBIDDEN.search(text)
     if found is None:
         return None
     offset = found.start()

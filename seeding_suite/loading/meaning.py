@@ -60,17 +60,28 @@ _YAML_RS_NUMBER = re.compile(
 
 # The pre-scan: a `!` followed by what a tag is made of; `<<`; and where a number-like token
 # that yaml-rs and YAML 1.2 may read differently can be (an underscore followed by digit-like
-# characters up to a token's end, or a 0b/0o/0x prefix), checked whole by `_numberlike_at`.
+# characters up to a token's end, a 0b/0o/0x prefix, .inf or .nan in any case), checked whole
+# by `_numberlike_at`.
 _TAG_LIKE = re.compile(r"![^\s!]")
-_NUMBER_HINT = re.compile(r"_[0-9a-fA-F._+-]*(?=[\s,:\]}#]|\Z)|0[bBoOxX]")
-_TOKEN_CHARS = frozenset("+-._0123456789abcdefABCDEFoOxX")
+# A node's properties, from where its event starts: an anchor may come before the tag.
+_VERBATIM = re.compile(r"(?:&\S+\s+)?!<")
+_NUMBER_HINTS = (  # each led by a literal, which the regex engine finds fast: one pass each
+    re.compile(r"_[0-9a-fA-F._+-]*(?=[\s,:\]}#]|\Z)"),
+    re.compile(r"0[bBoOxX]"),
+    re.compile(r"\.[iInN][nNaA][fFnN]"),
+)
+_TOKEN_CHARS = frozenset("+-._0123456789abcdefABCDEFoOxXiInN")
 
 
 def may_change_meaning(text: str) -> bool:
     """Whether `text` may hold a tag, a merge key or a number yaml-rs misreads (cheap)."""
     if "<<" in text or _TAG_LIKE.search(text):
         return True
-    return any(_numberlike_at(text, hint.start()) for hint in _NUMBER_HINT.finditer(text))
+    return any(
+        _numberlike_at(text, found.start())
+        for hint in _NUMBER_HINTS
+        for found in hint.finditer(text)
+    )
 
 
 def _numberlike_at(text: str, index: int) -> bool:
@@ -89,7 +100,7 @@ def meaning_problem(text: str) -> tuple[str, Position | None, FieldPath] | None:
     """
     try:
         for node in node_events(text):
-            message = _problem(node)
+            message = _problem(node, text)
             if message is not None:
                 path = node.path[:-1] if node.is_key else node.path
                 return message, position(node.event.start_mark), path
@@ -100,13 +111,13 @@ def meaning_problem(text: str) -> tuple[str, Position | None, FieldPath] | None:
     return None
 
 
-def _problem(node: NodeEvent) -> str | None:
+def _problem(node: NodeEvent, text: str) -> str | None:
     event = node.event
     if not isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
         return None
     tag = event.tag
     if tag is not None and tag != "!":  # "!" is the non-specific tag: a quoted-like string
-        return _tag_problem(event, tag)
+        return _tag_problem(event, tag, text)
     if not isinstance(event, yaml.ScalarEvent) or event.style:
         return None  # the rest concerns plain scalars (libyaml's style "", PyYAML's None)
     value = event.value
@@ -125,7 +136,9 @@ def _problem(node: NodeEvent) -> str | None:
     return None
 
 
-def _tag_problem(event: yaml.ScalarEvent | yaml.CollectionStartEvent, tag: str) -> str | None:
+def _tag_problem(
+    event: yaml.ScalarEvent | yaml.CollectionStartEvent, tag: str, text: str
+) -> str | None:
     shown = shown_tag(tag)
     if tag in _COLLECTION_TAGS:
         wanted = _COLLECTION_TAGS[tag]
@@ -142,6 +155,10 @@ def _tag_problem(event: yaml.ScalarEvent | yaml.CollectionStartEvent, tag: str) 
     form = _CORE_FORMS.get(tag)
     if form is not None and not form.fullmatch(event.value):
         return f"{event.value!r} is not a valid value for the tag {shown} (YAML 1.2 core schema)"
+    mark = event.start_mark
+    if form is not None and mark is not None and _VERBATIM.match(text, mark.index):
+        # yaml-rs knows a core tag only by its !! or %TAG form: a verbatim one is dropped.
+        return f"write the tag as {shown}: its verbatim form !<{tag}> is not supported"
     return None
 
 

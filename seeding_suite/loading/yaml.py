@@ -66,7 +66,7 @@ def load_yaml(raw: bytes, limits: LoadLimits = LoadLimits()) -> dict[str, Any]:
             f"the file is larger than {limits.max_bytes} bytes, the limit for one manifest"
         )
     text = decode_utf8(raw)
-    forbidden = forbidden_character(text)
+    forbidden = forbidden_character(raw, text)
     if forbidden is not None:
         raise YamlLoadError(*forbidden)
     if _may_nest_deeply(text):

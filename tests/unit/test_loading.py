@@ -183,3 +183,25 @@ def test_an_invalid_manifest_raises_with_its_findings(tmp_path: Path) -> None:
     )
     with pytest.raises(InvalidManifestError, match="chanel"):
         source.manifest  # noqa: B018  # the property access is what raises
+
+
+@pytest.mark.parametrize(
+    ("raw", "where", "says"),
+    [
+        ("name: Zoë\x7f\n".encode(), (1, 10), "U+007F (DEL)"),  # columns count characters
+        (b"\xef\xbb\xbfa: 1\nb: \x00\n", (2, 4), "U+0000 (NUL)"),  # a leading BOM is fine
+        ("a: 1\nb: 'x\u2028y\ufffe'\n".encode(), (2, 8), "non-character U+FFFE"),
+        (b"a: 1\n# \xef\xbb\xbf\n", (2, 3), "byte-order mark (U+FEFF) stands inside"),
+    ],
+)
+def test_a_character_yaml_forbids_is_named_where_it_stands(
+    raw: bytes, where: tuple[int, int], says: str
+) -> None:
+    error = load_error(raw)
+    assert (error.line, error.column) == where
+    assert says in error.message
+
+
+def test_a_leading_bom_and_yaml_1_2_content_characters_load() -> None:
+    text = "\ufeffa: 'x\x85y'\nb: p\u2028q\n"
+    assert load_yaml(text.encode()) == {"a": "x\x85y", "b": "p\u2028q"}

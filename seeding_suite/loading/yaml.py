@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from seeding_suite.errors import SeedingSuiteError
 from seeding_suite.loading import events, meaning
 from seeding_suite.loading.characters import forbidden_character
+from seeding_suite.loading.indentation import indentation_problem
 
 if TYPE_CHECKING:
     from seeding_suite.findings import FieldPath
@@ -163,6 +164,10 @@ def _load_error(detail: str, text: str) -> YamlLoadError:
         )
     match = _SYNTAX_POSITION.search(detail)
     reason = detail.strip().rsplit("\n", 1)[-1]
+    line = None if match is None else int(match[1])
+    layout = indentation_problem(text, line, reason)
+    if layout is not None:
+        return YamlLoadError(f"invalid YAML: {layout[0]}", layout[1])
     if match is None:
         return YamlLoadError(f"invalid YAML: {reason}")
     return YamlLoadError(f"invalid YAML: {reason}", (int(match[1]), int(match[2])))

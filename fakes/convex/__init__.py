@@ -29,7 +29,7 @@ from fakes.convex.paths import FunctionPath, parse_function_path
 from fakes.convex.query import IndexRangeBuilder, QueryBuilder
 from fakes.convex.schema import Schema, TableDef, define_schema, define_table
 from fakes.convex.server import RunningServer, serve
-from fakes.convex.storage import MemoryStorage, SqliteStorage, Storage
+from fakes.convex.storage import MemoryStorage, SqliteStorage, Storage, StoreReadOnly
 from fakes.convex.validators import Validator, v
 from fakes.convex.values import (
     UNSET,
@@ -72,6 +72,7 @@ __all__ = [
     "SchemaDefinitionError",
     "SqliteStorage",
     "Storage",
+    "StoreReadOnly",
     "SystemClock",
     "TableDef",
     "TransactionLimitError",

@@ -115,7 +115,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the embedded target over the Convex wire protocol on loopback."""
-    from fakes.convex import make_wsgi_app, serve
+    from fakes.convex import ServerLimits, make_wsgi_app, serve
     from seeding_suite.settings import DEFAULT_DB
     from seeding_suite.targets.local import LocalTarget, seeding_deployment
     from seeding_suite.targets.open import open_store
@@ -123,6 +123,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     key = os.environ.get(ADMIN_KEY_VAR)
     if not key:
         raise SeedingSuiteError(f"set {ADMIN_KEY_VAR}: `serve` accepts only that admin key")
+    if args.workers < 1 or not args.read_timeout > 0:
+        raise SeedingSuiteError("--workers must be at least 1 and --read-timeout positive")
     # The server is the store's one writer for as long as it runs (targets/store_lock.py).
     target = (
         LocalTarget(seeding_deployment())
@@ -134,7 +136,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     )
     try:
-        server = serve(make_wsgi_app(target.fake, admin_key=key), port=args.port)
+        limits = ServerLimits(workers=args.workers, request_timeout=args.read_timeout)
+        server = serve(make_wsgi_app(target.fake, admin_key=key), port=args.port, limits=limits)
     except BaseException:
         target.close()
         raise
@@ -181,6 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         metavar="SECONDS",
         help="how long to wait while another process writes the store (default 0: refuse)",
+    )
+    serve_cmd.add_argument(
+        "--read-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="a request must arrive whole within this; slower clients are dropped (default 30)",
+    )
+    serve_cmd.add_argument(
+        "--workers", type=int, default=8, help="threads running requests (default 8)"
     )
     serve_cmd.set_defaults(run=cmd_serve)
     return parser

@@ -46,6 +46,7 @@ __all__ = ["RunningServer", "ServerLimits", "serve"]
 _LOG: Final = logging.getLogger("fakes.convex.server")
 _TOKEN: Final = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _DIGITS: Final = re.compile(r"[0-9]+")
+_CHUNK_SIZE: Final = re.compile(rb"[0-9A-Fa-f]{1,15}")
 _DISCARD_CHUNK: Final = 1 << 16
 
 
@@ -104,6 +105,7 @@ class _Server:
     def __init__(self, app: WSGIApplication, sock: socket.socket, limits: ServerLimits) -> None:
         self.app = app
         self.sock = sock
+        self.address: tuple[str, int] = sock.getsockname()[:2]
         self.limits = limits
         self.pool = ThreadPoolExecutor(limits.workers, thread_name_prefix="fake-convex-worker")
         self.ready = threading.Event()
@@ -203,7 +205,7 @@ class _Server:
         self, request: _Request, body: bytes, length: int, writer: asyncio.StreamWriter
     ) -> WSGIEnvironment:
         path, _, query = request.target.partition("?")
-        host, port = self.sock.getsockname()[:2]
+        host, port = self.address
         peer = writer.get_extra_info("peername") or ("", 0)
         environ: dict[str, Any] = {
             "REQUEST_METHOD": request.method,
@@ -311,12 +313,12 @@ async def _read_chunked(reader: asyncio.StreamReader, limit: int) -> tuple[bytes
     parts: list[bytes] = []
     total = 0
     while True:
-        size_text = (await reader.readuntil(b"\r\n")).split(b";", 1)[0].strip()
-        if not re.fullmatch(rb"[0-9A-Fa-f]{1,15}", size_text):
+        size_text = (await _line(reader)).split(b";", 1)[0].strip()
+        if not _CHUNK_SIZE.fullmatch(size_text):
             raise _Malformed("400 Bad Request")
         size = int(size_text, 16)
         if size == 0:
-            while await reader.readuntil(b"\r\n") != b"\r\n":
+            while await _line(reader) != b"\r\n":
                 pass  # trailers: ignored
             return b"".join(parts), total
         if total + size <= limit:
@@ -327,6 +329,13 @@ async def _read_chunked(reader: asyncio.StreamReader, limit: int) -> tuple[bytes
         total += size
         if await reader.readexactly(2) != b"\r\n":
             raise _Malformed("400 Bad Request")
+
+
+async def _line(reader: asyncio.StreamReader) -> bytes:
+    try:
+        return await reader.readuntil(b"\r\n")
+    except asyncio.LimitOverrunError:
+        raise _Malformed("400 Bad Request") from None
 
 
 async def _discard(reader: asyncio.StreamReader, length: int) -> None:
@@ -347,8 +356,8 @@ class RunningServer:
     def __init__(self, server: _Server, thread: threading.Thread) -> None:
         self._server = server
         self._thread = thread
-        host, port = server.sock.getsockname()[:2]
-        self._url = f"http://{host!s}:{port}"
+        host, port = server.address
+        self._url = f"http://{host}:{port}"
 
     @property
     def url(self) -> str:

@@ -154,13 +154,23 @@ HEAD = b"POST /api/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r
         (HEAD + b"Content-Length: 5\r\nContent-Length: 6\r\n\r\n" + CALL, b"400"),
         (HEAD + b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", b"400"),
         (HEAD + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n", b"400"),
+        (HEAD + b"Transfer-Encoding: chunked\r\n\r\n" + b"0" * 70_000 + b"\r\n", b"400"),
         (b"POST /api/query\r\n\r\n", b"400"),
         (b"POST /api/query HTTP/1.1\r\nBad Header\r\n\r\n", b"400"),
         (HEAD + b"X-Big: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
     ],
-    ids=["negative", "not-a-number", "two-lengths", "both-framings", "bad-chunk", "no-version",
-         "no-colon", "huge-head"],
-)  # fmt: skip
+    ids=[
+        "negative",
+        "not-a-number",
+        "two-lengths",
+        "both-framings",
+        "bad-chunk",
+        "long-chunk-line",
+        "no-version",
+        "no-colon",
+        "huge-head",
+    ],
+)
 def test_malformed_framing_is_a_4xx_and_closes(
     server: RunningServer, request_bytes: bytes, status: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -18,28 +18,21 @@ from seeding_suite.engine.seeder import RunInfo, Seeder
 from seeding_suite.environments import DEFAULTS
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 from tests.support.duplicates import store_twice
-from tests.support.project import PYPROJECT, manifest
+from tests.support.project import manifest
+from tests.unit.test_cli_drift import seeded
+
+__all__ = ["seeded"]  # the fixture this module builds on
 
 
 @pytest.fixture
-def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Catalog:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (tmp_path / "manifests").mkdir()
-    for mid in ("stripe", "monday"):
-        (tmp_path / "manifests" / f"{mid}.yaml").write_text(manifest(mid), encoding="utf-8")
-    return Catalog([tmp_path / "manifests"], tmp_path, policy=DEFAULTS["development"])
+def doubled(seeded: Path) -> Path:
+    """stripe and monday seeded (test_cli_drift), then `stripe/do-thing` stored a second time."""
+    store_twice(seeded, "actions", "stripe/do-thing")
+    return seeded
 
 
-@pytest.fixture
-def doubled(tmp_path: Path, catalog: Catalog) -> Path:
-    """The catalog seeded, then `stripe/do-thing` stored a second time."""
-    db = tmp_path / ".seeding/local.sqlite3"
-    target = LocalTarget(seeding_deployment(db))
-    Seeder(target).seed(catalog.desired(), RunInfo("r1", "development", "t", "0", "c"))
-    target.close()
-    store_twice(db, "actions", "stripe/do-thing")
-    return db
+def catalog_at(root: Path) -> Catalog:
+    return Catalog([root / "manifests"], root, policy=DEFAULTS["development"])
 
 
 DUPLICATE = "actions stripe/do-thing: 2 documents for one natural key (integration stripe)"
@@ -66,18 +59,17 @@ def test_drift_reports_the_duplicate_against_the_catalog_and_another_target(
     assert line in out
     clean = tmp_path / "clean.sqlite3"
     target = LocalTarget(seeding_deployment(clean))
-    catalog = Catalog([tmp_path / "manifests"], tmp_path, policy=DEFAULTS["development"])
-    Seeder(target).seed(catalog.desired(), RunInfo("r2", "development", "t", "0", "c"))
+    Seeder(target).seed(catalog_at(tmp_path).desired(), RunInfo("r2", "development", "t", "0", "c"))
     target.close()
     assert main(["drift", "--against-db", str(clean)]) == 1
     assert line in capsys.readouterr().out
 
 
-def test_the_pure_drift_sees_the_duplicate_the_state_keeps(doubled: Path, catalog: Catalog) -> None:
+def test_the_pure_drift_sees_the_duplicate_the_state_keeps(doubled: Path, tmp_path: Path) -> None:
     target = LocalTarget(seeding_deployment(doubled, read_only=True))
     state = Seeder(target).read_state(verify=True)
     target.close()
-    [found] = drift.against_desired(catalog.desired(), state, "here")
+    [found] = drift.against_desired(catalog_at(tmp_path).desired(), state, "here")
     assert (found.kind, found.integration, found.table, found.natural_key) == (
         "duplicate",
         "stripe",
@@ -89,11 +81,10 @@ def test_the_pure_drift_sees_the_duplicate_the_state_keeps(doubled: Path, catalo
 def test_the_health_check_fails_a_run_over_a_duplicated_key(doubled: Path, tmp_path: Path) -> None:
     """The update rewrites one of the two documents; the other stays, and the run is undone."""
     (tmp_path / "manifests" / "stripe.yaml").write_text(manifest("stripe", "1.1.0"), "utf-8")
-    catalog = Catalog([tmp_path / "manifests"], tmp_path, policy=DEFAULTS["development"])
     target = LocalTarget(seeding_deployment(doubled))
     try:
         report = GuardedSeeder(target).seed(
-            catalog.desired(), RunInfo("r3", "development", "t", "0", "c")
+            catalog_at(tmp_path).desired(), RunInfo("r3", "development", "t", "0", "c")
         )
     finally:
         target.close()

@@ -63,15 +63,8 @@ CONNECTION_TEMPLATES: tuple[JsonObject, ...] = (
 
 
 def generate_catalog(out_dir: Path, count: int, seed: int = 0) -> list[Path]:
-    """Write `count` manifests under out_dir/manifests and a pyproject.toml; return the paths.
-
-    Refuses a non-empty manifests directory rather than mixing catalogs or deleting files.
-    """
-    manifest_dir = out_dir / "manifests"
-    if manifest_dir.exists() and any(manifest_dir.iterdir()):
-        raise FileExistsError(f"{manifest_dir} is not empty")
-    manifest_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    """Write `count` manifests under out_dir/manifests and a pyproject.toml; return the paths."""
+    manifest_dir = new_catalog_dir(out_dir)
     rng = random.Random(seed)
     stable: list[tuple[str, str]] = []  # (id, version) of earlier manifests others may depend on
     paths: list[Path] = []
@@ -83,6 +76,19 @@ def generate_catalog(out_dir: Path, count: int, seed: int = 0) -> list[Path]:
         if manifest["channel"] == "stable":
             stable.append((manifest["id"], manifest["version"]))
     return paths
+
+
+def new_catalog_dir(out_dir: Path) -> Path:
+    """out_dir/manifests, empty, beside a pyproject.toml naming it; returns the manifests dir.
+
+    Refuses a non-empty manifests directory rather than mixing catalogs or deleting files.
+    """
+    manifest_dir = out_dir / "manifests"
+    if manifest_dir.exists() and any(manifest_dir.iterdir()):
+        raise FileExistsError(f"{manifest_dir} is not empty")
+    manifest_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    return manifest_dir
 
 
 def to_yaml(manifest: JsonObject) -> str:

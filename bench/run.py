@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from api_catalog import generate_api_catalog
 from generate import generate_catalog
 
 if TYPE_CHECKING:
@@ -57,9 +58,14 @@ CASES = (
     "floor-n2",
     "floor-junit",
     "full",
+    "byte-heavy",
 )
+OWN_CATALOG_CASES = ("byte-heavy",)  # cases that bring their own catalog (not --sizes)
 CHECK_CACHE = Path(".seeding") / "cache"  # reused passes (seeding_suite.cache), per catalog
 FULL_RUN_TARGET_SIZE = 1000  # DESIGN §9 states the cold/warm targets for 1,000 manifests
+BYTE_HEAVY_MANIFESTS = 90  # two ~700 KB schemas each: about 3 MB stored per integration
+BYTE_HEAVY_SCHEMA_BYTES = 700_000
+READ_LIMIT_BYTES = 16 * 1024 * 1024  # Convex's bytes read per function execution
 SAMPLE_SECONDS = 0.1
 MB = 1024 * 1024
 ITEM_COUNTS = re.compile(r"(\d+) (?:passed|failed|errors?|skipped|xfailed|xpassed)\b")
@@ -241,6 +247,38 @@ def prepare_catalog(size: int, keep: bool) -> Path:
     return path
 
 
+def prepare_byte_heavy(keep: bool) -> Path:
+    """bench/out/catalog-byte-heavy: real-shaped manifests (bench/api_catalog.py) whose target
+    stores about 16x Convex's 16 MiB read limit; regenerated unless --keep finds it."""
+    path = OUT / "catalog-byte-heavy"
+    stamp = path / ".generated"
+    made_for = f"{BYTE_HEAVY_MANIFESTS} {BYTE_HEAVY_SCHEMA_BYTES} {SEED}"
+    if keep and stamp.is_file() and stamp.read_text() == made_for:
+        print(f"[byte-heavy] reusing {path}")
+        return path
+    shutil.rmtree(path, ignore_errors=True)
+    paths = generate_api_catalog(path, BYTE_HEAVY_MANIFESTS, BYTE_HEAVY_SCHEMA_BYTES, seed=SEED)
+    megabytes = sum(p.stat().st_size for p in paths) / 1e6
+    print(f"[byte-heavy] generated {len(paths)} manifests, {megabytes:.1f} MB: {path}")
+    stamp.write_text(made_for)
+    return path
+
+
+def stored_line(db: Path) -> str:
+    """What the embedded target holds, as Convex measures it (the unit of its read limit)."""
+    from fakes.convex import value_size
+    from seeding_suite.remote import SEEDED_TABLES
+    from seeding_suite.targets.local import seeding_deployment
+
+    fake = seeding_deployment(db)
+    docs = [doc for table in SEEDED_TABLES for doc in fake.documents(table)]
+    stored = sum(value_size(doc) for doc in docs)
+    return (
+        f"{len(docs)} documents, {stored / MB:.0f} MiB stored: "
+        f"{stored / READ_LIMIT_BYTES:.1f}x Convex's 16 MiB read limit"
+    )
+
+
 def manifest_args(catalog: Path) -> list[str]:
     """Manifest paths relative to the catalog directory (short argv)."""
     return sorted(str(p.relative_to(catalog)) for p in (catalog / "manifests").glob("*.yaml"))
@@ -300,13 +338,19 @@ def case_floor(catalog: Path, items_per_manifest: int, xdist: bool, junit: bool 
     return run_measured((*cmd, *XDIST_ARGS) if xdist else cmd, catalog, env)
 
 
-def case_full(catalog: Path) -> list[tuple[str, Outcome]]:
-    """Cold: every check + seed into a fresh embedded target, nothing cached. Warm: again."""
+def case_full(catalog: Path, label: str = "full") -> list[tuple[str, Outcome]]:
+    """Cold: every check + seed into a fresh embedded target, nothing cached. Warm: again.
+
+    A byte-heavy run also says what the target then stores (before the warm run reads it).
+    """
     with tempfile.TemporaryDirectory(prefix="seeding-bench-") as target_dir:
-        env = measured_env(**{TARGET_DB_ENV: str(Path(target_dir) / "local.sqlite3")})
+        db = Path(target_dir) / "local.sqlite3"
+        env = measured_env(**{TARGET_DB_ENV: str(db)})
         first = run_measured(FULL_RUN_CMD, cold(catalog), env)
+        if label == "byte-heavy" and first.ok:
+            print(f"[{label}] target after the cold run: {stored_line(db)}", flush=True)
         warm = run_measured(FULL_RUN_CMD, catalog, env)
-    return [("full-cold", first), ("full-warm", warm)]
+    return [(f"{label}-cold", first), (f"{label}-warm", warm)]
 
 
 def run_case(case: str, size: int, catalog: Path, settings: Settings) -> list[Row]:
@@ -325,6 +369,7 @@ def run_case(case: str, size: int, catalog: Path, settings: Settings) -> list[Ro
         "validate": lambda: case_validate(catalog, xdist=False),
         "validate-n2": lambda: case_validate(catalog, xdist=True),
         "full": lambda: case_full(catalog),
+        "byte-heavy": lambda: case_full(catalog, "byte-heavy"),
     }
     print(f"[{size}] {case} ...", flush=True)
     results: list[tuple[str, Outcome | str]]
@@ -494,14 +539,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []
-    for size in settings.sizes:
+    sized = [case for case in settings.cases if case not in OWN_CATALOG_CASES]
+    for size in settings.sizes if sized else ():
         catalog = prepare_catalog(size, settings.keep)
-        for case in settings.cases:
+        for case in sized:
             rows.extend(run_case(case, size, catalog, settings))
+    if "byte-heavy" in settings.cases:
+        catalog = prepare_byte_heavy(settings.keep)
+        rows.extend(run_case("byte-heavy", BYTE_HEAVY_MANIFESTS, catalog, settings))
     print()
     print(format_table(rows))
     print()
-    print(format_ratios(rows, settings.sizes))
+    if sized:
+        print(format_ratios(rows, settings.sizes))
+    if "byte-heavy" in settings.cases:
+        print("\n".join(memory_lines(rows, BYTE_HEAVY_MANIFESTS)))
     return 0
 
 

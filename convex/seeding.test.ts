@@ -60,14 +60,52 @@ describe("applyBatch under Convex's transaction limits", () => {
   });
 });
 
-describe("readState under Convex's transaction limits", () => {
-  test("it fails when one page's documents exceed 16 MiB, even without includeFields", async () => {
+/** Every page of a paged read, following `next` until it is null. */
+async function allPages<P extends { next: unknown }>(read: (after: P["next"] | null) => Promise<P>) {
+  const pages: P[] = [];
+  let after: P["next"] | null = null;
+  do {
+    const page = await read(after);
+    pages.push(page);
+    after = page.next;
+  } while (after !== null);
+  return pages;
+}
+
+describe("paged reads under Convex's transaction limits", () => {
+  test("readState stops at its byte budget: a table of 18 MiB reads page by page", async () => {
     const { t, apply } = setup(true);
     await apply("a", creates(9, "a", MIB - 1000));
     await apply("b", creates(9, "b", MIB - 1000));
-    const args = { table: "manifests", after: null, includeFields: false };
-    const read = (limit: number) => t.query(internal.seeding.readState, { ...args, limit });
-    await expect(read(15)).resolves.toMatchObject({ next: "b005" });
-    await expect(read(18)).rejects.toThrow(/too much data/);
+    for (const includeFields of [false, true]) {
+      const pages = await allPages((after: string | null) =>
+        t.query(internal.seeding.readState, { table: "manifests", after, limit: 1000, includeFields }),
+      );
+      const keys = pages.flatMap((page) => page.docs.map((doc) => doc.naturalKey));
+      expect(keys).toEqual([...creates(9, "a"), ...creates(9, "b")].map((op) => op.naturalKey));
+      expect(Math.max(...pages.map((page) => page.docs.length))).toBe(9);
+    }
+  });
+
+  test("readLedger stops at its byte budget: pre-images of 18 MiB read page by page", async () => {
+    const { t, apply } = setup(true);
+    await apply("a", creates(9, "a", MIB - 1000));
+    await apply("b", creates(9, "b", MIB - 1000));
+    const replace = creates(18, "a").map((op, index) => {
+      const naturalKey = index < 9 ? op.naturalKey : `b${String(index - 9).padStart(3, "0")}`;
+      const doc = { ...op.doc, naturalKey, integration: naturalKey, checksum: "c1:sha256:01" };
+      return { ...op, naturalKey, doc, expected: "c1:sha256:00" };
+    });
+    for (let start = 0; start < 18; start += 6) {
+      const ops = replace.slice(start, start + 6);
+      await t.mutation(internal.seeding.applyBatch, { runId: "run-2", batchId: `r${start}`, ops });
+    }
+    const pages = await allPages((after: number | null) =>
+      t.query(internal.seeding.readLedger, { runId: "run-2", after, limit: 1000 }),
+    );
+    expect(pages.flatMap((page) => page.entries.map((entry) => entry.seq))).toEqual(
+      Array.from({ length: 18 }, (_, seq) => seq),
+    );
+    expect(Math.max(...pages.map((page) => page.entries.length))).toBe(9);
   });
 });

@@ -1,7 +1,14 @@
 // The seeding contract's functions for a real Convex deployment. seeding_suite/remote.py is the
 // contract's documentation; tests/contract/vectors/ pins the behaviour this module shares with
 // the Python twin. All functions are internal: the seeder calls them with a deploy/admin key.
-import { ConvexError, v, type Infer } from "convex/values";
+import {
+  ConvexError,
+  getConvexSize,
+  getDocumentSize,
+  v,
+  type Infer,
+  type Value,
+} from "convex/values";
 import type { Doc } from "./_generated/dataModel";
 import {
   internalMutation,
@@ -22,6 +29,13 @@ import {
 } from "./schema";
 
 const MAX_READ_LIMIT = 1000;
+/**
+ * Bytes of stored documents one page may read. Convex charges every document a function loads
+ * (its whole size, `_id` and `_creationTime` included) against 16 MiB per execution; a page
+ * stops at the first document that reaches this budget, so it reads less than the budget plus
+ * one document (at most 1 MiB): 9 MiB, well inside the limit, and returns no more than that.
+ */
+const MAX_PAGE_BYTES = 8 * (1 << 20);
 const MAX_TTL_MS = 86_400_000;
 const nullableString = v.union(v.string(), v.null());
 
@@ -95,6 +109,38 @@ function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_READ_LIMIT) {
     throw invalidOp(`limit must be an integer in 1..${MAX_READ_LIMIT}, got ${limit}`);
   }
+}
+
+function checkMaxBytes(maxBytes: number | undefined): number {
+  if (maxBytes === undefined) {
+    return MAX_PAGE_BYTES;
+  }
+  if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_PAGE_BYTES) {
+    throw invalidOp(`maxBytes must be an integer in 1..${MAX_PAGE_BYTES}, got ${maxBytes}`);
+  }
+  return maxBytes;
+}
+
+/**
+ * Up to `limit` documents of `query`, stopping after the one whose size makes the bytes read
+ * reach `maxBytes`; `more` says the page was cut (by count or bytes), so a cursor is due.
+ * Sizes are Convex's own measure (`getDocumentSize`), the one its read limit counts.
+ */
+async function takeWithin<D extends Record<string, Value>>(
+  query: AsyncIterable<D>,
+  limit: number,
+  maxBytes: number,
+): Promise<{ rows: D[]; more: boolean }> {
+  const rows: D[] = [];
+  let bytes = 0;
+  for await (const doc of query) {
+    rows.push(doc);
+    bytes += getDocumentSize(doc);
+    if (rows.length >= limit || bytes >= maxBytes) {
+      return { rows, more: true };
+    }
+  }
+  return { rows, more: false };
 }
 
 /** The args validator admits any seeded table's shape; the doc must be the op's table's. */
@@ -297,27 +343,39 @@ function lockStateOf(acquired: boolean, name: string, row: Doc<"seedingLocks"> |
 }
 
 export const readState = internalQuery({
-  args: { table: v.string(), after: nullableString, limit: v.number(), includeFields: v.boolean() },
+  args: {
+    table: v.string(),
+    after: nullableString,
+    limit: v.number(),
+    includeFields: v.boolean(),
+    maxBytes: v.optional(v.number()),
+  },
   returns: v.object({
     docs: v.array(
-      v.object({ ...docKeyFields, runId: v.string(), fields: v.optional(v.any()) }),
+      v.object({
+        ...docKeyFields,
+        runId: v.string(),
+        size: v.number(),
+        fields: v.optional(v.any()),
+      }),
     ),
     next: nullableString,
   }),
-  handler: async (ctx, { table, after, limit, includeFields }) => {
+  handler: async (ctx, { table, after, limit, includeFields, maxBytes }) => {
     const name = seededTableNamed(table);
     checkLimit(limit);
-    const docs = await ctx.db
+    const query = ctx.db
       .query(name)
-      .withIndex("by_natural_key", (q) => (after === null ? q : q.gt("naturalKey", after)))
-      .take(limit);
+      .withIndex("by_natural_key", (q) => (after === null ? q : q.gt("naturalKey", after)));
+    const { rows: docs, more } = await takeWithin(query, limit, checkMaxBytes(maxBytes));
     return {
       docs: docs.map((doc) => {
         const { naturalKey, integration, checksum, runId } = doc;
-        const state = { naturalKey, integration, checksum, runId };
-        return includeFields ? { ...state, fields: userFields(doc) } : state;
+        const fields = userFields(doc);
+        const state = { naturalKey, integration, checksum, runId, size: getConvexSize(fields) };
+        return includeFields ? { ...state, fields } : state;
       }),
-      next: docs.length === limit ? docs[docs.length - 1].naturalKey : null,
+      next: more ? docs[docs.length - 1].naturalKey : null,
     };
   },
 });
@@ -380,8 +438,8 @@ export const listRuns = internalQuery({
   handler: async (ctx, { limit }) => {
     checkLimit(limit);
     const newestFirst = ctx.db.query("seedingRuns").withIndex("by_started_at").order("desc");
-    const runs = await newestFirst.take(limit);
-    return runs.map(userFields);
+    const { rows } = await takeWithin(newestFirst, limit, MAX_PAGE_BYTES);
+    return rows.map(userFields);
   },
 });
 
@@ -407,25 +465,30 @@ export const listConflicts = internalQuery({
         : ctx.db
             .query("seedingConflicts")
             .withIndex("by_integration", (q) => q.eq("integration", integration));
-    const newestFirst = await rows.order("desc").take(limit);
-    return newestFirst.map(userFields);
+    const newestFirst = await takeWithin(rows.order("desc"), limit, MAX_PAGE_BYTES);
+    return newestFirst.rows.map(userFields);
   },
 });
 
 export const readLedger = internalQuery({
-  args: { runId: v.string(), after: v.union(v.number(), v.null()), limit: v.number() },
+  args: {
+    runId: v.string(),
+    after: v.union(v.number(), v.null()),
+    limit: v.number(),
+    maxBytes: v.optional(v.number()),
+  },
   returns: v.object({ entries: v.array(ledgerEntry), next: v.union(v.number(), v.null()) }),
-  handler: async (ctx, { runId, after, limit }) => {
+  handler: async (ctx, { runId, after, limit, maxBytes }) => {
     checkLimit(limit);
-    const rows = await ctx.db
+    const query = ctx.db
       .query("seedingLedger")
       .withIndex("by_run_seq", (q) =>
         after === null ? q.eq("runId", runId) : q.eq("runId", runId).gt("seq", after),
-      )
-      .take(limit);
+      );
+    const { rows, more } = await takeWithin(query, limit, checkMaxBytes(maxBytes));
     return {
       entries: rows.map(userFields),
-      next: rows.length === limit ? rows[rows.length - 1].seq : null,
+      next: more ? rows[rows.length - 1].seq : null,
     };
   },
 });

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from seeding_suite.cache import key_of
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
+from seeding_suite.loading.references import reference_problems
 from seeding_suite.loading.source import ManifestSource, import_parsers
 from seeding_suite.loading.yaml import LoadLimits
 from seeding_suite.prefetch import Prefetch
 from seeding_suite.recent import Recent
 from seeding_suite.resolver import Resolution, resolve
+from seeding_suite.symlinks import walk
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -40,7 +42,9 @@ class Dependency(NamedTuple):
 class CatalogEntry:
     """What the catalog keeps of one file: enough to resolve dependencies, nothing more.
 
-    For an invalid manifest, `id` is its `id` if that is a string, else the file stem;
+    `valid` means the file passes its own checks (parse, schema, references): only then does
+    it claim its id in the catalog. For an invalid manifest, `id` is its `id` if that is a
+    string, else the file stem (kept to explain a dependent's failure, never to claim it);
     `version` is None unless a string; `dependencies` is empty.
     """
 
@@ -108,17 +112,17 @@ class Catalog:
         self._digests: dict[str, str] | None = None
 
     def files(self) -> list[Path]:
-        """Every *.yaml and *.yml under the roots (not in hidden directories), sorted, once."""
+        """Every *.yaml and *.yml under the roots (not hidden, not behind a link), sorted, once."""
         if self._files is None:
             found: set[Path] = set()
             for root in self.roots:
                 if root.is_file() and root.suffix in SUFFIXES:
                     found.add(root)
                     continue
-                for path in root.rglob("*"):
-                    relative = path.relative_to(root).parts
-                    hidden = any(part.startswith(".") for part in relative)
-                    if path.suffix in SUFFIXES and not hidden and path.is_file():
+                # Links are never walked: an alias's target is found under its own path,
+                # and a link that loops or leaves the roots is refused (a failing item).
+                for path, link in walk(root):
+                    if path.suffix in SUFFIXES and not link and path.is_file():
                         found.add(path.resolve())
             self._files = sorted(found, key=self.display)
             self._canonical = {path: path for path in self._files}
@@ -292,7 +296,7 @@ class Catalog:
             digest = None
         path = source.path
         manifest = source.validated().manifest
-        if manifest is not None:
+        if manifest is not None and not reference_problems(manifest):
             return CatalogEntry(
                 manifest.id,
                 manifest.version,

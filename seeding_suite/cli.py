@@ -80,12 +80,20 @@ def cmd_drift(args: argparse.Namespace) -> int:
     from seeding_suite.engine import drift
     from seeding_suite.engine.seeder import Seeder
     from seeding_suite.environments import load_policies, select_policy
-    from seeding_suite.settings import environment_name, manifest_roots
+    from seeding_suite.settings import (
+        MAX_MANIFEST_BYTES_INI,
+        environment_name,
+        manifest_limits,
+        manifest_roots,
+        pytest_ini,
+    )
     from seeding_suite.targets.open import open_target
 
     root = Path.cwd()
     policy = select_policy(environment_name(args.seed_env), load_policies(root))
-    catalog = Catalog(manifest_roots(root, args.manifest_root or ()), root, policy=policy)
+    limits = manifest_limits(pytest_ini(root, MAX_MANIFEST_BYTES_INI))
+    roots = manifest_roots(root, args.manifest_root or ())
+    catalog = Catalog(roots, root, policy=policy, limits=limits)
     desired = catalog.desired()
     first = target_settings(url=args.convex_url, db=args.db, rootdir=root)
     states = []

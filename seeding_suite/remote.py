@@ -15,9 +15,13 @@ documents with these common fields, plus the table's own payload fields (see `SE
     runId       string  the run that last wrote the document
 
 Indexes on every seeded table: `by_natural_key` ["naturalKey"], `by_integration`
-["integration"]. Embedded JSON Schemas are stored as canonical JSON strings
-(`inputSchemaJson`, ...): their `$`-keys are illegal Convex field names, and a string
-round-trips exactly.
+["integration"]. The `manifests` table (the manifest cache) holds the manifest's canonical
+JSON in parts of at most 384 KiB (engine.desired.manifest_parts): part 1 under the
+integration's own key, part n under `<id>/part-<nnnn>`; in key order they join to the text.
+Each part is a document with its own checksum, so the manifest's size never sets an
+integration's limit: only each document's, and one transaction's. Embedded JSON Schemas are
+stored as canonical JSON strings (`inputSchemaJson`, ...): their `$`-keys are illegal Convex
+field names, and a string round-trips exactly.
 
 `seedingRuns` holds one record per run (`by_run_id` ["runId"]); `seedingBatches` one record per
 applied batch (`by_batch_id` ["batchId"]), which makes a retried `applyBatch` return its first
@@ -26,11 +30,26 @@ result instead of applying twice (Convex does not de-duplicate HTTP mutations).
 Functions (all internal; called with the admin key)
 ---------------------------------------------------
 `seeding:readState` (query)
-    args   {table, after: string | null, limit: number, includeFields: boolean}
+    args   {table, after: string | null, limit: number, includeFields: boolean,
+            maxBytes?: number}
     result {docs: [StateDoc], next: string | null}
     Documents of `table` in `naturalKey` order, strictly after `after`, at most `limit`
-    (1..1000). `next` is the last key returned when more may follow, else null. With
-    `includeFields` the whole user document (no `_id`/`_creationTime`) is in `fields`.
+    (1..1000), and no more once the bytes read reach `maxBytes` (see "Reading within
+    Convex's limits"). `next` is the last key returned when the page was cut (by count or
+    bytes: more may follow), else null. With `includeFields` the whole user document (no
+    `_id`/`_creationTime`) is in `fields`. Every StateDoc carries `size`: the Convex size of
+    that user document, what an op that replaces or deletes it reads and copies into the
+    ledger (the seeder counts it in a batch's budget).
+
+Reading within Convex's limits (issue 12)
+    Convex charges every document a function loads, at its whole size (`_id` and
+    `_creationTime` included, Convex's value size), against 16 MiB read per execution, and
+    fails the call beyond it. A paged read (`readState`, `readLedger`) therefore stops after
+    the document that makes its bytes read reach `maxBytes` (an integer in 1..MAX_PAGE_BYTES,
+    default MAX_PAGE_BYTES = 8 MiB; else INVALID_OP): it reads less than 8 MiB plus one
+    document (at most 1 MiB), returns no more than it read, and always returns at least one
+    document, so a caller following `next` reads a table of any size. `listRuns` and
+    `listConflicts` stop the same way at 8 MiB (fewer rows than `limit`).
 
 `seeding:applyBatch` (mutation, atomic)
     args   {runId, batchId, ops: [Op], lock?: {name, holder}}
@@ -88,9 +107,11 @@ batch's documents plus the documents they replace under Convex's 16 MiB written 
 transaction.
 
 `seeding:readLedger` (query)
-    args   {runId, after: number | null, limit}   result {entries: [LedgerEntry], next}
-    The run's entries by ascending `seq`, strictly after `after`, at most `limit` (1..1000);
-    `next` is the last seq returned when the page is full, else null.
+    args   {runId, after: number | null, limit, maxBytes?}
+    result {entries: [LedgerEntry], next}
+    The run's entries by ascending `seq`, strictly after `after`, at most `limit` (1..1000)
+    and within `maxBytes` as readState; `next` is the last seq returned when the page was cut
+    (by count or bytes), else null.
 
 Lease (issue 6)
 ---------------
@@ -191,6 +212,8 @@ LEDGER_TABLE = "seedingLedger"
 LOCKS_TABLE = "seedingLocks"
 
 MAX_READ_LIMIT = 1000
+MAX_PAGE_BYTES = 8 << 20
+"""Bytes of stored documents one page may read (see "Reading within Convex's limits")."""
 PRECONDITION_FAILED = "PRECONDITION_FAILED"
 INVALID_OP = "INVALID_OP"
 LOCK_NOT_HELD = "LOCK_NOT_HELD"
@@ -210,6 +233,7 @@ class StateDoc(TypedDict):
     integration: str
     checksum: str
     runId: str
+    size: float
     fields: NotRequired[dict[str, object]]
 
 

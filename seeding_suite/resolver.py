@@ -23,27 +23,39 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class DependencyProblem:
-    """One problem of one id's dependencies; `path` is the field inside its manifest."""
+    """One problem of one id's dependencies; `path` is the field inside its manifest.
+
+    `file` narrows it to one of the files claiming the id (a duplicate names the others).
+    """
 
     id: str
     path: FieldPath
     message: str
+    file: str | None = None
+
+    def concerns(self, display: str) -> bool:
+        """Whether this problem belongs to the file shown as `display`."""
+        return self.file is None or self.file == display
 
 
 @dataclass(frozen=True)
 class Resolution:
     """The outcome of resolving a catalog.
 
-    `problems` maps an id to its own problems (missing, out of range, invalid or duplicated
-    target, cycle, duplicate id). `order` holds every sound id, dependencies first, ties by
-    id: sound means valid, unique, free of problems, with every dependency sound. `blocked`
-    says, for the other ids, why they are not in the order.
+    Only valid files claim an id: a file that fails its own checks (a stale copy, `Stripe.yaml`
+    beside `stripe.yaml`) makes no duplicate and no dependency edge. `problems` maps an id to
+    its own problems (missing, out of range or invalid target, cycle, duplicate id). `order`
+    holds every sound id, dependencies first, ties by id: sound means claimed by exactly one
+    valid file, free of problems, with every dependency sound. `blocked` says, for the other
+    claimed ids, why they are not in the order. `claims` maps an id to the valid files claiming
+    it; `broken` to the invalid files that name it.
     """
 
     order: list[str]
     problems: dict[str, list[DependencyProblem]]
     blocked: dict[str, str]
-    claims: dict[str, list[CatalogEntry]] = field(repr=False)  # id -> the files claiming it
+    claims: dict[str, list[CatalogEntry]] = field(repr=False)
+    broken: dict[str, list[CatalogEntry]] = field(repr=False, default_factory=dict)
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -53,28 +65,29 @@ class Resolution:
 
 def resolve(entries: Sequence[CatalogEntry]) -> Resolution:
     """Resolve the catalog's dependency graph (see `Resolution`)."""
-    by_id: dict[str, list[CatalogEntry]] = {}
+    claims: dict[str, list[CatalogEntry]] = {}
+    broken: dict[str, list[CatalogEntry]] = {}
     for entry in entries:
-        by_id.setdefault(entry.id, []).append(entry)
+        (claims if entry.valid else broken).setdefault(entry.id, []).append(entry)
     problems: dict[str, list[DependencyProblem]] = {}
 
-    def report(integration: str, path: FieldPath, message: str) -> None:
-        problems.setdefault(integration, []).append(DependencyProblem(integration, path, message))
+    def report(integration: str, path: FieldPath, message: str, file: str | None = None) -> None:
+        problem = DependencyProblem(integration, path, message, file)
+        problems.setdefault(integration, []).append(problem)
 
-    for integration, defined in sorted(by_id.items()):
+    for integration, defined in sorted(claims.items()):
         if len(defined) > 1:
-            files = ", ".join(sorted(e.display for e in defined))
-            report(
-                integration,
-                ("id",),
-                f"id {integration!r} is defined by {len(defined)} files: {files}",
-            )
-    usable = {i: d[0] for i, d in by_id.items() if len(d) == 1 and d[0].valid}
+            files = sorted(e.display for e in defined)
+            for own in files:
+                others = [f for f in files if f != own]
+                message = f"id {integration!r} is also defined by {', '.join(others)}"
+                report(integration, ("id",), message, own)
+    usable = {i: d[0] for i, d in claims.items() if len(d) == 1}
     graph: dict[str, tuple[str, ...]] = {}
     for integration, entry in sorted(usable.items()):
         targets: list[str] = []
         for index, spec in enumerate(entry.dependencies):
-            problem = _dependency_problem(integration, spec.id, spec.range, by_id)
+            problem = _dependency_problem(integration, spec.id, spec.range, claims, broken)
             if problem is not None:
                 field_, message = problem
                 report(integration, ("dependencies", index, *field_), message)
@@ -86,29 +99,32 @@ def resolve(entries: Sequence[CatalogEntry]) -> Resolution:
         index = _dependency_index(usable[member], cycle[1])
         report(member, ("dependencies", index), f"dependency cycle: {' -> '.join(cycle)}")
     order, blocked = _order(graph, problems)
-    for integration, defined in sorted(by_id.items()):
-        if integration not in graph:
-            several = len(defined) > 1
-            blocked[integration] = (
-                "its id is not unique" if several else "its manifest is not valid"
-            )
-    return Resolution(order, problems, blocked, by_id)
+    for integration in sorted(claims.keys() - graph.keys()):
+        blocked[integration] = "its id is not unique"
+    for integration in sorted(broken.keys() - claims.keys()):
+        blocked[integration] = "its manifest is not valid"
+    return Resolution(order, problems, blocked, claims, broken)
 
 
 def _dependency_problem(
-    integration: str, target: str, wanted: str, by_id: dict[str, list[CatalogEntry]]
+    integration: str,
+    target: str,
+    wanted: str,
+    claims: dict[str, list[CatalogEntry]],
+    broken: dict[str, list[CatalogEntry]],
 ) -> tuple[FieldPath, str] | None:
     """What is wrong with one dependency, and the field inside the entry that says so."""
     if target == integration:
         return (), f"{integration!r} depends on itself"
-    defined = by_id.get(target)
+    defined = claims.get(target)
     if not defined:
+        invalid = sorted(e.display for e in broken.get(target, ()))
+        if invalid:
+            return (), f"depends on {target!r}, whose manifest ({', '.join(invalid)}) is not valid"
         return (), f"depends on {target!r}, which is not in the catalog"
     if len(defined) > 1:
         return (), f"depends on {target!r}, which is defined by {len(defined)} files"
     entry = defined[0]
-    if not entry.valid:
-        return (), f"depends on {target!r}, whose manifest ({entry.display}) is not valid"
     if entry.version is None or not _satisfies(entry.version, wanted):
         message = f"the catalog has {target} {entry.version}, outside the range {wanted!r}"
         return ("version",), message

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from seeding_suite.client import Secret
 from seeding_suite.errors import ConfigurationError
+from seeding_suite.loading.yaml import LoadLimits
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -82,6 +83,38 @@ def manifest_roots(rootdir: Path, override: Sequence[str] = ()) -> list[Path]:
             raise ConfigurationError("[tool.seeding_suite] manifest_roots must be a list of paths")
         names = configured or DEFAULT_ROOTS
     return [(rootdir / name).resolve() for name in names]
+
+
+MAX_MANIFEST_BYTES_INI = "seeding_max_manifest_bytes"
+
+
+def manifest_limits(raw: object) -> LoadLimits:
+    """What one manifest file may cost; `raw` is ini `seeding_max_manifest_bytes` (None: default).
+
+    A manifest's size no longer has to fit one Convex document (the cache is split), so the
+    file limit is the project's choice; the parse check's message names the value and the ini.
+    """
+    if raw is None or str(raw).strip() == "":
+        return LoadLimits()
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigurationError(
+            f"{MAX_MANIFEST_BYTES_INI} must be a whole number of bytes (1 or more), got {raw!r}"
+        )
+    return LoadLimits(max_bytes=value)
+
+
+def pytest_ini(rootdir: Path, name: str) -> object:
+    """An ini value from pyproject.toml's [tool.pytest.ini_options], for commands outside pytest."""
+    pyproject = rootdir / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    table = data.get("tool", {}).get("pytest", {}).get("ini_options", {})
+    return table.get(name) if isinstance(table, dict) else None
 
 
 def environment_name(option: str | None, env: Mapping[str, str] | None = None) -> str:

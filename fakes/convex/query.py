@@ -220,6 +220,11 @@ class QueryBuilder:
         assert isinstance(copied, dict)
         return copied
 
+    def __iter__(self) -> Iterator[Document]:
+        """Documents one at a time, each charged as it is reached (JS: `for await ... of`)."""
+        for _, doc in self._scan():
+            yield self._copy(doc)
+
     def collect(self) -> list[Document]:
         return [self._copy(doc) for _, doc in self._scan()]
 

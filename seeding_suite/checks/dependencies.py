@@ -32,6 +32,7 @@ class DependenciesCheck:
         findings = [
             Finding(NAME, source.display, p.message, p.path, *source.locate(p.path))
             for p in problems
+            if p.concerns(source.display)
         ]
         own = catalog.entry(source.path)
         if own is None or catalog.excluded(own) is not None:

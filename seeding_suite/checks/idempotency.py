@@ -16,15 +16,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from seeding_suite import remote
-from seeding_suite.engine.batching import BatchLimits
+from seeding_suite.engine.batching import BatchLimits, FieldSize, IntegrationTooLarge, check_fits
 from seeding_suite.engine.desired import (
     DesiredDoc,
     DesiredIntegration,
     doc_checksum,
 )
+from seeding_suite.engine.plan import plan_integration
 from seeding_suite.engine.seeder import RunInfo, Seeder, SeedReport
+from seeding_suite.engine.state import TargetState
 from seeding_suite.errors import ConvexError
-from seeding_suite.findings import FieldPath, Finding
+from seeding_suite.findings import FieldPath, Finding, format_path
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 
 if TYPE_CHECKING:
@@ -81,6 +83,9 @@ class IdempotencyCheck:
         if problem is not None:
             integration, message = problem
             if integration == manifest.id:
+                too_large = _too_large(seeded[-1])
+                if too_large is not None:
+                    return [_size_finding(source, manifest, too_large)]
                 message = _culprit(seeded[-1]) or message
             return [_finding(source, manifest, integration, message)]
         before = user_state(target, system=True)
@@ -186,6 +191,46 @@ def _finding(source: ManifestSource, manifest: Manifest, integration: str, messa
     prefix = "" if integration == manifest.id else f"dependency {integration}: "
     line, column = source.locate(path) if path else (None, None)
     return Finding(NAME, source.display, f"{prefix}{message}", path, line, column)
+
+
+def _too_large(desired: DesiredIntegration) -> IntegrationTooLarge | None:
+    """Slow path, failing manifests only: the engine's size rule, with the fields it names."""
+    try:
+        check_fits(plan_integration(desired, TargetState()), BatchLimits())
+    except IntegrationTooLarge as exc:
+        return exc
+    return None
+
+
+_MANIFEST_FIELDS = {"inputSchemaJson": "input_schema", "outputSchemaJson": "output_schema"}
+"""Document fields named otherwise in a manifest (the rest keep their names; `key` is `id`)."""
+
+
+def _manifest_path(manifest: Manifest, field: FieldSize) -> FieldPath:
+    """Where a document's field comes from in the manifest: `actions[3].input_schema`."""
+    name = "id" if field.field == "key" else _MANIFEST_FIELDS.get(field.field, field.field)
+    if field.table == "integrations":
+        return (name,)
+    groups: dict[str, Sequence[Action | Trigger | Connection]] = {
+        "actions": manifest.actions,
+        "triggers": manifest.triggers,
+        "connections": manifest.connections,
+    }
+    child = field.natural_key.partition("/")[2]
+    for index, item in enumerate(groups.get(field.table, ())):
+        if item.id == child:
+            return (field.table, index, name)
+    return ()  # the manifest cache: the whole file
+
+
+def _size_finding(source: ManifestSource, manifest: Manifest, exc: IntegrationTooLarge) -> Finding:
+    """A size failure names the manifest fields that weigh most, the first with its line."""
+    paths = [(_manifest_path(manifest, f), f.bytes) for f in exc.largest]
+    named = ", ".join(f"{format_path(p) or 'the whole manifest'} ({n:,} bytes)" for p, n in paths)
+    path = paths[0][0] if paths else ()
+    line, column = source.locate(path) if path else (None, None)
+    message = f"{exc}; too large in the manifest: {named}" if named else str(exc)
+    return Finding(NAME, source.display, message, path, line, column)
 
 
 def _culprit(desired: DesiredIntegration) -> str | None:

@@ -39,6 +39,8 @@ RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 # 560 is the legacy "the function failed" status; its body is the usual envelope (§1.5).
 _ENVELOPE_STATUSES: Final = frozenset({200, 560})
 _AUTH_STATUSES: Final = frozenset({401, 403})
+# How much of a body that is not Convex's JSON error a message quotes.
+_SHOWN: Final = 200
 
 
 @dataclass(frozen=True)
@@ -121,11 +123,16 @@ def _code_and_message(response: httpx.Response, ctx: CallContext) -> tuple[str, 
     try:
         body = response.json()
     except (ValueError, UnicodeDecodeError):
-        first_line = response.text.strip().splitlines()[:1]
-        return "", ctx.scrub(first_line[0][:200]) if first_line else ""
+        lines = ctx.scrub(response.text).strip().splitlines()
+        return "", _cut(lines[0]) if lines else ""
     if not isinstance(body, dict):
-        return "", ctx.scrub(json.dumps(body)[:200])
+        return "", _cut(ctx.scrub(json.dumps(body)))
     return ctx.scrub(str(body.get("code", ""))), ctx.scrub(str(body.get("message", "")))
+
+
+def _cut(text: str) -> str:
+    """Shorten text that is already scrubbed: cutting first could split the key past masking."""
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
 
 
 def _plural(attempts: int) -> str:

@@ -12,6 +12,9 @@ from typing import Final
 __all__ = ["Secret"]
 
 _MASK: Final = "**********"
+# A run of the key's first characters this long is taken for the key itself: a server, proxy
+# or log that cut an echoed key still leaks it, and no honest text starts like a key.
+PREFIX_MASKED: Final = 8
 
 
 class Secret:
@@ -34,10 +37,25 @@ class Secret:
         return self._value
 
     def scrub(self, text: str) -> str:
-        """Return `text` with every occurrence of the hidden value masked."""
-        if not self._value:
+        """Return `text` with the hidden value masked, and every cut-off start of it too.
+
+        A start of `PREFIX_MASKED` or more of the key's characters counts as the key: an echo
+        that someone else already cut (a proxy, a log line) must not leak its first part.
+        Callers mask the whole text first and shorten it afterwards, never the other way round.
+        """
+        key = self._value
+        if not key:
             return text
-        return text.replace(self._value, _MASK)
+        text = text.replace(key, _MASK)
+        head = key[: min(PREFIX_MASKED, len(key))]
+        start = text.find(head)
+        while start >= 0:
+            end = start + len(head)
+            while end < len(text) and end - start < len(key) and text[end] == key[end - start]:
+                end += 1
+            text = text[:start] + _MASK + text[end:]
+            start = text.find(head, start + len(_MASK))
+        return text
 
     def __bool__(self) -> bool:
         return bool(self._value)

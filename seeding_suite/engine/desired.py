@@ -142,6 +142,40 @@ def _manifest_json(manifest: Manifest, schema_json: Callable[[object], str | Non
     return _SLOTS.sub(lambda slot: texts[int(slot[1])], skeleton)
 
 
+MANIFEST_PART_BYTES: Final = 384 * 1024
+"""UTF-8 bytes of manifest JSON per `manifests` document.
+
+The manifest cache holds the whole manifest, which may be far larger than Convex's 1 MiB per
+document even when each action and trigger fits; split, it never sets an integration's limit.
+A part's ledger copy (its document as canonical JSON, where each `"` or `\\` of the text
+gains a backslash) is at most twice the part, so 384 KiB leaves room under 1 MiB for both.
+"""
+
+
+def manifest_parts(
+    integration: str, text: str, part_bytes: int = MANIFEST_PART_BYTES
+) -> list[tuple[str, str]]:
+    """The manifest cache's documents as (naturalKey, text) in order: joined, they are `text`.
+
+    Part 1 keeps the integration's own key (a manifest that fits is stored as before); part n
+    is `<id>/part-<nnnn>`, so keys sort in part order. Cuts fall between UTF-8 characters.
+    Each part is a document with its own checksum, so drift, pruning and rollback see a
+    missing, extra or edited part like any other document.
+    """
+    raw = text.encode("utf-8")
+    parts: list[tuple[str, str]] = []
+    start = 0
+    while True:
+        end = min(start + part_bytes, len(raw))
+        while end < len(raw) and raw[end] & 0xC0 == 0x80:  # never inside a character
+            end -= 1
+        key = integration if not parts else f"{integration}/part-{len(parts) + 1:04}"
+        parts.append((key, raw[start:end].decode("utf-8")))
+        start = end
+        if start >= len(raw):
+            return parts
+
+
 def doc_checksum(table: str, key: str, integration: str, payload: dict[str, object]) -> str:
     """The checksum of one document; also recomputed from a target's rows to find hand edits."""
     return checksum({"table": table, "naturalKey": key, "integration": integration, **payload})
@@ -190,16 +224,11 @@ def desired_integration(
                 "dependencies": [{"id": d.id, "range": d.range} for d in manifest.dependencies],
             },
         ),
-        _doc(
-            "manifests",
-            mid,
-            mid,
-            {
-                "version": manifest.version,
-                "manifestJson": _manifest_json(manifest, schema_json),
-            },
-        ),
     ]
+    for key, part in manifest_parts(mid, _manifest_json(manifest, schema_json)):
+        docs.append(
+            _doc("manifests", key, mid, {"version": manifest.version, "manifestJson": part})
+        )
     for conn in manifest.connections:
         payload: dict[str, object] = {
             "key": conn.id,

@@ -33,10 +33,13 @@ def read_ledger(target: ConvexTarget, run_id: str) -> list[remote.LedgerEntry]:
             return entries
 
 
-def read_stamps(target: ConvexTarget) -> Stamps:
-    """The stamp {checksum, runId} of every seeded document, by (table, naturalKey)."""
-    state = Seeder(target).read_state()
-    return {key: {"checksum": doc.checksum, "runId": doc.run_id} for key, doc in state.docs.items()}
+def read_stamps(target: ConvexTarget) -> tuple[Stamps, dict[tuple[str, str], int]]:
+    """The stamp {checksum, runId} and the size of every seeded document, by (table, key)."""
+    docs = Seeder(target).read_state().docs
+    stamps: Stamps = {
+        key: {"checksum": doc.checksum, "runId": doc.run_id} for key, doc in docs.items()
+    }
+    return stamps, {key: doc.size for key, doc in docs.items()}
 
 
 def undo_op(entry: remote.LedgerEntry, *, force: bool) -> remote.RestoreOp:

@@ -47,11 +47,19 @@ class IntegrationPlan:
     counts: DocCounts = field(default_factory=DocCounts)
     version: str | None = None
     previous_version: str | None = None
+    replaced_bytes: int = 0  # stored documents the ops replace or delete (StoredDoc.size)
+
+    @cached_property
+    def op_sizes(self) -> list[int]:
+        """Bytes each op adds to a mutation's arguments (measured once; ops are final)."""
+        return [op_size(op) for op in self.ops]
 
     @cached_property
     def size(self) -> int:
-        """Bytes the ops add to a mutation's arguments (measured once; ops are final)."""
-        return sum(op_size(op) for op in self.ops)
+        """What the ops cost a transaction: their arguments (the documents written), plus the
+        documents they replace or delete, which applyBatch reads and copies into the ledger
+        (a prune's deletes are tiny ops over documents of any size)."""
+        return sum(self.op_sizes) + self.replaced_bytes
 
 
 def _upsert(
@@ -100,10 +108,12 @@ def plan_integration(
             plan.counts.created += 1
         else:
             plan.counts.updated += 1
+            plan.replaced_bytes += stored.size
     for stored in sorted(state.by_integration().get(desired.id, []), key=_doc_order):
         if (stored.table, stored.natural_key) not in wanted:
             plan.ops.append(_delete(stored.table, stored.natural_key, stored.checksum))
             plan.counts.deleted += 1
+            plan.replaced_bytes += stored.size
     if state.get("integrations", desired.id) is None:
         plan.action = "created"
     elif reseed:
@@ -119,6 +129,7 @@ def plan_removal(integration: str, state: TargetState) -> IntegrationPlan:
     for stored in sorted(state.by_integration().get(integration, []), key=_doc_order):
         plan.ops.append(_delete(stored.table, stored.natural_key, stored.checksum))
         plan.counts.deleted += 1
+        plan.replaced_bytes += stored.size
     return plan
 
 

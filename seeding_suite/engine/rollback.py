@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from seeding_suite import remote
-from seeding_suite.engine.batching import BatchLimits, IntegrationTooLarge, make_batches
+from seeding_suite.engine.batching import BatchLimits, IntegrationTooLarge, make_batches, op_size
 from seeding_suite.engine.ledger import op_stamp, read_ledger, read_stamps, undo_op
 from seeding_suite.engine.plan import IntegrationPlan
 from seeding_suite.errors import ConvexFunctionError, SeedError
@@ -45,6 +45,8 @@ class UndoStep:
     ops: list[remote.RestoreOp]
     conflicts: list[str] = field(default_factory=list)
     writes: int = 0
+    replaced: dict[str, int] = field(default_factory=dict)
+    """Bytes of the stored documents the ops replace, per integration (batches count them)."""
 
     @property
     def run_id(self) -> str:
@@ -134,7 +136,7 @@ def plan_rollback(
 ) -> RollbackPlan:
     """Undo `run_id`, or every run after `to` (newest first, leaving the state right after it)."""
     plan = RollbackPlan(force=force)
-    stamps = read_stamps(target)
+    stamps, sizes = read_stamps(target)
     for record in _runs_to_undo(target, run_id, to):
         if record.get("rolledBackBy"):
             plan.notes.append(
@@ -154,10 +156,14 @@ def plan_rollback(
                     f"{_stamp_text(op['expected'])}, the target holds {_stamp_text(current)}"
                 )
             step.writes += 1
+            integration = remote.integration_of(op["naturalKey"])
+            step.replaced[integration] = step.replaced.get(integration, 0) + sizes.get(key, 0)
             if wanted is None:
                 stamps.pop(key, None)
+                sizes.pop(key, None)
             else:
                 stamps[key] = wanted
+                sizes[key] = op_size(op)  # what a later step replaces (bounds the document)
         if step.writes == 0 and not entries:
             plan.notes.append(f"run {step.run_id} changed nothing: nothing to undo")
             continue
@@ -165,12 +171,16 @@ def plan_rollback(
     return plan
 
 
-def _by_integration(ops: list[remote.RestoreOp]) -> list[IntegrationPlan]:
-    """Whole integrations per batch (as seeding does), each keeping the ops' order."""
+def _by_integration(step: UndoStep) -> list[IntegrationPlan]:
+    """Whole integrations per batch (as seeding does), each keeping the ops' order and
+    counting the stored documents it replaces (applyBatch reads them and ledgers them)."""
     grouped: dict[str, list[remote.Op]] = defaultdict(list)
-    for op in ops:
+    for op in step.ops:
         grouped[remote.integration_of(op["naturalKey"])].append(op)
-    return [IntegrationPlan(i, "updated", ops=group) for i, group in grouped.items()]
+    return [
+        IntegrationPlan(i, "updated", ops=group, replaced_bytes=step.replaced.get(i, 0))
+        for i, group in grouped.items()
+    ]
 
 
 class _Recorder:
@@ -259,7 +269,7 @@ def apply_rollback(
             recorder.record(rollback_id, step.run, "failed", started, reason=reason)
             raise RollbackError(reason) from exc
         result.written += written
-        counts = {"updated": len(_by_integration(step.ops)), "documentsWritten": written}
+        counts = {"updated": len(_by_integration(step)), "documentsWritten": written}
         recorder.record(rollback_id, step.run, "succeeded", started, counts=counts)
         recorder.mark_undone(step.run, rollback_id)
         result.runs.append((rollback_id, step.run_id))
@@ -269,7 +279,7 @@ def apply_rollback(
 
 def _apply_step(recorder: _Recorder, rollback_id: str, step: UndoStep, limits: BatchLimits) -> int:
     written = 0
-    for number, batch in enumerate(make_batches(_by_integration(step.ops), limits), start=1):
+    for number, batch in enumerate(make_batches(_by_integration(step), limits), start=1):
         args = {"runId": rollback_id, "batchId": f"{rollback_id}/{number}", "ops": batch.ops}
         recorder.calls += 1
         applied = recorder.target.mutation(remote.APPLY_BATCH, args)

@@ -162,6 +162,7 @@ class Seeder:
                     doc["runId"],
                     drifted,
                     payload,
+                    int(doc["size"]),
                 )
                 state.add(stored, version if isinstance(version, str) else None)
         return state

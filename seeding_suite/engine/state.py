@@ -20,6 +20,8 @@ class StoredDoc:
     run_id: str
     drifted: bool = False  # its content no longer matches its checksum (edited by hand)
     payload: dict[str, object] | None = None  # read only when asked (plans, drift)
+    size: int = 0  # Convex size of the stored user document: what replacing or deleting it
+    # reads, and copies into the ledger
 
 
 @dataclass

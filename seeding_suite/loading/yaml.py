@@ -60,7 +60,8 @@ def load_yaml(raw: bytes, limits: LoadLimits = LoadLimits()) -> dict[str, Any]:
     """The one YAML mapping in `raw`, as plain JSON-shaped data; raises YamlLoadError."""
     if len(raw) > limits.max_bytes:
         raise YamlLoadError(
-            f"the file is larger than {limits.max_bytes} bytes, the limit for one manifest"
+            f"the file is larger than {limits.max_bytes:,} bytes, the limit for one manifest "
+            "(ini seeding_max_manifest_bytes)"
         )
     text = decode_utf8(raw)
     if _may_nest_deeply(text):

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from collections.abc import Generator
     from pathlib import Path
 
-    from seeding_suite.plugin.collect import ManifestFile
 
 CHECK_MARKERS = {
     "parse": "the manifest's YAML parses",
@@ -51,6 +50,11 @@ def pytest_configure(config: pytest.Config) -> None:
     from seeding_suite.plugin.prefetching import wanted_processes
     from seeding_suite.plugin.setup import make_runner, make_session
 
+    if not _is_worker(config):
+        from seeding_suite.plugin.options import VALUED_OPTIONS
+        from seeding_suite.plugin.rootdir import check_rootdir
+
+        check_rootdir(config, VALUED_OPTIONS)  # before anything else: the wrong project
     wanted_processes(config)  # a bad setting stops the run here, before collection
 
     runner = make_runner(config)
@@ -109,12 +113,54 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del config.stash[session_key]
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ManifestFile | None:
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Skip a folder link that is an alias inside the roots: its target is collected itself."""
+    if not collection_path.is_symlink():
+        return None
+    from seeding_suite.symlinks import refusal
+
+    if not collection_path.is_dir() or not _under_roots(collection_path, config):
+        return None
+    catalog = config.stash[runner_key].catalog
+    alias = refusal(collection_path, catalog.roots, catalog.rootdir) is None
+    return True if alias else None  # a refused link is collected as a failing item
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A folder link under a root that loops or leaves the roots: one failing item, no walk."""
+    return _refused_link(path, parent)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.suffix not in SUFFIXES:
         return None
+    if file_path.is_symlink():
+        return _refused_link(file_path, parent)  # None: an alias, collected under its target
     roots = parent.config.stash[runner_key].catalog.roots
     if not any(file_path.resolve().is_relative_to(root) for root in roots):
         return None
     from seeding_suite.plugin.collect import ManifestFile
 
     return ManifestFile.from_parent(parent, path=file_path)
+
+
+def _under_roots(path: Path, config: pytest.Config) -> bool:
+    from seeding_suite.symlinks import located
+
+    here = located(path)
+    return any(here.is_relative_to(root) for root in config.stash[runner_key].catalog.roots)
+
+
+def _refused_link(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if not path.is_symlink() or not _under_roots(path, parent.config):
+        return None
+    from seeding_suite.symlinks import refusal
+
+    catalog = parent.config.stash[runner_key].catalog
+    reason = refusal(path, catalog.roots, catalog.rootdir)
+    if reason is None:
+        return None
+    from seeding_suite.plugin.collect import RefusedLink
+
+    return RefusedLink.from_parent(parent, path=path, reason=reason)

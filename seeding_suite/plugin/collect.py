@@ -94,6 +94,44 @@ class CheckItem(pytest.Item):
         return self.path, None, f"{self.name} ({self.path.name})"
 
 
+class RefusedLink(pytest.File):
+    """A symbolic link under a manifest root that is not followed (seeding_suite.symlinks).
+
+    It collects to one failing item, `manifests/sub/up::symlink`, so the link is named in the
+    terminal and the audit log, while every manifest that is read is still checked and seeded.
+    """
+
+    def __init__(self, *, reason: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]  # pytest's from_parent contract
+        self.reason = reason
+
+    def collect(self) -> Iterator[RefusedLinkItem]:
+        yield RefusedLinkItem.from_parent(self, name="symlink")
+
+
+class LinkRefused(Exception):
+    """The symbolic link was refused (rendered as its reason alone)."""
+
+
+class RefusedLinkItem(pytest.Item):
+    """The failing item of a refused link."""
+
+    parent: RefusedLink
+
+    def runtest(self) -> None:
+        raise LinkRefused(self.parent.reason)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: object = None,
+    ) -> str:
+        return str(excinfo.value)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"symlink ({self.path.name})"
+
+
 @functools.cache
 def _marks(check: str) -> tuple[pytest.Mark, ...]:
     return (getattr(pytest.mark, check).mark, pytest.mark.reseed.mark)

@@ -36,6 +36,23 @@ def processes(value: str) -> int | None:
     return None if value == "auto" else count(value)
 
 
+# The options below that take a value: pytest's early pass reads `--opt VALUE` as a test path
+# (seeding_suite.plugin.rootdir). tests/unit/test_plugin_options.py keeps the list whole.
+VALUED_OPTIONS = (
+    "--manifest-root",
+    "--convex-url",
+    "--convex-rate",
+    "--seeding-db",
+    "--integrations",
+    "--seed-env",
+    "--plan-json",
+    "--apply-plan",
+    "--lock-wait",
+    "--idempotency-examples",
+    "--check-processes",
+)
+
+
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("seeding-suite", "integration manifests: checks and seeding")
     group.addoption(
@@ -168,6 +185,11 @@ def add_options(parser: pytest.Parser) -> None:
         "seeding_check_processes",
         "Processes that run the checks ahead of the items (a number, or auto)",
         default="auto",
+    )
+    parser.addini(
+        "seeding_max_manifest_bytes",
+        "Bytes one manifest file may have; a larger file fails its parse check",
+        default=str(5 * 1024 * 1024),
     )
     parser.addini("seeding_db", "SQLite file of the embedded target", default="")
     parser.addini("seeding_convex_rate", "Convex calls per second at most", default="100")

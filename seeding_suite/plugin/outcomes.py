@@ -53,8 +53,13 @@ class ManifestRecord:
 
 @dataclass
 class Outcomes:
-    """Check outcomes of the session by manifest display path (`manifests/stripe.yaml`)."""
+    """Check outcomes of the session by manifest display path (`manifests/stripe.yaml`).
 
+    Only reports of the manifest checks named in `checks` count: a refused link's item or a
+    Python test in the same run is no manifest and gets no seed outcome.
+    """
+
+    checks: frozenset[str]
     records: dict[str, ManifestRecord] = field(default_factory=dict)
 
     def record(self, display: str) -> ManifestRecord:
@@ -67,7 +72,7 @@ class Outcomes:
     ) -> None:
         """Take one pytest report (by value, so this module needs no pytest)."""
         display, sep, check = nodeid.partition("::")
-        if not sep:
+        if not sep or check not in self.checks:
             return
         record = self.record(display)
         if when == "call" or outcome != "passed":

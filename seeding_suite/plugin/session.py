@@ -49,7 +49,7 @@ class SeedingSession:
         self.config = config
         self.runner = runner
         self.settings = settings
-        self.outcomes = Outcomes()
+        self.outcomes = Outcomes(frozenset(runner.names))
         self.started = datetime.now(UTC)
         self.result: StageResult | None = None
         self.reused = 0  # check passes reused from earlier runs (seeding_suite.cache)

@@ -24,7 +24,9 @@ from seeding_suite.plugin.session import SeedingSession
 from seeding_suite.plugin.stage import StageSettings
 from seeding_suite.runner import CheckRunner
 from seeding_suite.settings import (
+    MAX_MANIFEST_BYTES_INI,
     environment_name,
+    manifest_limits,
     manifest_roots,
     new_run_id,
     production_confirmed,
@@ -53,6 +55,7 @@ def make_runner(config: pytest.Config) -> CheckRunner:
     try:
         roots = manifest_roots(config.rootpath, config.option.manifest_root)
         policy = _policy(config)
+        limits = manifest_limits(config.getini(MAX_MANIFEST_BYTES_INI))
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from exc
     examples = config.option.idempotency_examples
@@ -63,7 +66,7 @@ def make_runner(config: pytest.Config) -> CheckRunner:
     if config.getini("seeding_check_cache") and not config.option.no_check_cache:
         worker = getattr(config, "workerinput", {}).get("workerid", "main")
         cache = ResultCache(config.rootpath / CACHE_DIRECTORY, worker)
-    catalog = Catalog(roots, config.rootpath, policy=policy, cache=cache)
+    catalog = Catalog(roots, config.rootpath, policy=policy, cache=cache, limits=limits)
     return CheckRunner(catalog, checks, cache)
 
 

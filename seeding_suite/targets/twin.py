@@ -10,15 +10,17 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from fakes.convex import FakeConvex, SystemClock
+from fakes.convex import FakeConvex, SystemClock, value_size
 from seeding_suite import remote
 from seeding_suite.targets.twin_apply import apply_batch, read_ledger
 from seeding_suite.targets.twin_lease import acquire_lock, get_lock, release_lock, renew_lock
 from seeding_suite.targets.twin_rules import (
     checked_limit,
+    checked_max_bytes,
     find_one,
     seeded_table,
     strip_system_fields,
+    take_within,
     user_fields,
 )
 from seeding_suite.targets.twin_schema import function_args, seeding_schema
@@ -38,15 +40,17 @@ def read_state(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
     query = ctx.db.query(table).with_index(
         "by_natural_key", (lambda q: q) if after is None else (lambda q: q.gt("naturalKey", after))
     )
-    rows = query.take(limit)
+    rows, more = take_within(query, limit, checked_max_bytes(args.get("maxBytes")))
     docs = []
     for row in rows:
         entry = {k: row[k] for k in remote.COMMON_FIELDS}
+        fields = strip_system_fields(row)  # the query's rows are its own copies
+        entry["size"] = value_size(fields)
         if args["includeFields"]:
-            entry["fields"] = strip_system_fields(row)  # the query's rows are its own copies
+            entry["fields"] = fields
         docs.append(entry)
-    # A full page names its last key (more may follow); a short page ends the table.
-    return {"docs": docs, "next": rows[-1]["naturalKey"] if len(rows) == limit else None}
+    # A page cut by count or bytes names its last key (more may follow); else the table ended.
+    return {"docs": docs, "next": rows[-1]["naturalKey"] if more else None}
 
 
 def _run_doc(ctx: Any, run_id: str) -> dict[str, Any] | None:
@@ -70,7 +74,7 @@ def get_run(ctx: Any, args: dict[str, Any]) -> dict[str, Any] | None:
 def list_runs(ctx: Any, args: dict[str, Any]) -> list[dict[str, Any]]:
     limit = checked_limit(args["limit"])
     newest_first = ctx.db.query(remote.RUNS_TABLE).with_index("by_started_at").order("desc")
-    rows = newest_first.take(limit)
+    rows, _ = take_within(newest_first, limit, remote.MAX_PAGE_BYTES)
     return [user_fields(row) for row in rows]
 
 
@@ -85,7 +89,8 @@ def list_conflicts(ctx: Any, args: dict[str, Any]) -> list[dict[str, Any]]:
     query = ctx.db.query(remote.CONFLICTS_TABLE)
     if integration is not None:
         query = query.with_index("by_integration", lambda q: q.eq("integration", integration))
-    return [user_fields(row) for row in query.order("desc").take(limit)]
+    rows, _ = take_within(query.order("desc"), limit, remote.MAX_PAGE_BYTES)
+    return [user_fields(row) for row in rows]
 
 
 def _handlers(clock: Clock) -> dict[str, Callable[[Any, dict[str, Any]], object]]:

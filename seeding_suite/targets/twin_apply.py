@@ -15,10 +15,12 @@ from seeding_suite.targets.twin_lease import require_lease
 from seeding_suite.targets.twin_rules import (
     canonical_doc,
     checked_limit,
+    checked_max_bytes,
     find_one,
     invalid,
     lookup,
     seeded_table,
+    take_within,
     user_fields,
 )
 
@@ -168,15 +170,12 @@ def _precondition(table: str, key: str, expected: object, actual: object) -> Non
 def read_ledger(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
     limit = checked_limit(args["limit"])
     run_id, after = args["runId"], args["after"]
-    rows = (
-        ctx.db.query(remote.LEDGER_TABLE)
-        .with_index(
-            "by_run_seq",
-            (lambda q: q.eq("runId", run_id))
-            if after is None
-            else (lambda q: q.eq("runId", run_id).gt("seq", after)),
-        )
-        .take(limit)
+    query = ctx.db.query(remote.LEDGER_TABLE).with_index(
+        "by_run_seq",
+        (lambda q: q.eq("runId", run_id))
+        if after is None
+        else (lambda q: q.eq("runId", run_id).gt("seq", after)),
     )
+    rows, more = take_within(query, limit, checked_max_bytes(args.get("maxBytes")))
     entries = [user_fields(row) for row in rows]
-    return {"entries": entries, "next": rows[-1]["seq"] if len(rows) == limit else None}
+    return {"entries": entries, "next": rows[-1]["seq"] if more else None}

@@ -7,10 +7,13 @@ twin_lease.py) say each rule once, as convex/seeding.ts does.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fakes.convex import ConvexError
+from fakes.convex import ConvexError, value_size
 from seeding_suite import remote
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def invalid(message: str) -> ConvexError:
@@ -27,6 +30,33 @@ def checked_limit(limit: float) -> int:
     if limit != int(limit) or not 1 <= limit <= remote.MAX_READ_LIMIT:
         raise invalid(f"limit must be an integer in 1..{remote.MAX_READ_LIMIT}, got {limit}")
     return int(limit)
+
+
+def checked_max_bytes(max_bytes: float | None) -> int:
+    if max_bytes is None:
+        return remote.MAX_PAGE_BYTES
+    if max_bytes != int(max_bytes) or not 1 <= max_bytes <= remote.MAX_PAGE_BYTES:
+        raise invalid(f"maxBytes must be an integer in 1..{remote.MAX_PAGE_BYTES}, got {max_bytes}")
+    return int(max_bytes)
+
+
+def take_within(
+    query: Iterable[dict[str, Any]], limit: int, max_bytes: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """Up to `limit` rows, stopping after the one whose size makes the bytes read reach
+    `max_bytes`; the flag says the page was cut (a cursor is due).
+
+    A row's size is Convex's measure of the whole document, system fields included: what its
+    read limit charges and what `getDocumentSize` gives convex/seeding.ts.
+    """
+    rows: list[dict[str, Any]] = []
+    read = 0
+    for row in query:
+        rows.append(row)
+        read += value_size(row)
+        if len(rows) >= limit or read >= max_bytes:
+            return rows, True
+    return rows, False
 
 
 def find_one(ctx: Any, table: str, index: str, field: str, value: object) -> dict[str, Any] | None:

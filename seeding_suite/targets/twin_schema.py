@@ -194,6 +194,7 @@ _FUNCTION_ARGS: Final = {
             "after": _nullable(_STRING()),
             "limit": v.number(),
             "includeFields": v.boolean(),
+            "maxBytes": v.optional(v.number()),
         }
     ),
     remote.APPLY_BATCH: v.object(
@@ -210,7 +211,12 @@ _FUNCTION_ARGS: Final = {
     remote.RECORD_CONFLICTS: v.object({"conflicts": v.array(_CONFLICT_DOCUMENT)}),
     remote.LIST_CONFLICTS: v.object({"integration": _nullable(_STRING()), "limit": v.number()}),
     remote.READ_LEDGER: v.object(
-        {"runId": _STRING(), "after": _nullable(v.number()), "limit": v.number()}
+        {
+            "runId": _STRING(),
+            "after": _nullable(v.number()),
+            "limit": v.number(),
+            "maxBytes": v.optional(v.number()),
+        }
     ),
     remote.ACQUIRE_LOCK: v.object({**_LEASE, "runId": _STRING(), "ttlMs": v.number()}),
     remote.RENEW_LOCK: v.object({**_LEASE, "ttlMs": v.number()}),

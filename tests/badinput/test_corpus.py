@@ -87,7 +87,8 @@ def test_a_huge_file_fails_parse_without_being_read_whole(tmp_path: Path) -> Non
     source = catalog.source(huge)
     [finding] = check_named("parse").run(source, catalog)
     assert finding.render() == (
-        "manifests/huge.yaml: the file is larger than 5242880 bytes, the limit for one manifest"
+        "manifests/huge.yaml: the file is larger than 5,242,880 bytes, the limit for one manifest "
+        "(ini seeding_max_manifest_bytes)"
     )
     assert len(source.raw()) == 5 * 1024 * 1024 + 1
 

@@ -217,11 +217,13 @@ def test_children_are_forked_only_for_runs_that_reach_the_catalog_and_need_them(
     other = project.run("tests", "--check-processes", "2", subprocess=True)
     assert other.result.ret == pytest.ExitCode.OK
     other.result.stdout.fnmatch_lines(["forks: 0"])
-    # One selected manifest: forked before collection, two children; one is dealt the file.
+    assert not [c for c in other.xml.iter("testcase") if c.get("name") == "seed"]
+    # One selected manifest: the summary pass forks two children (nothing summarized the
+    # catalog before), the checks two (one is dealt the file), the stage's loads two.
     one = project.run("manifests/core.yaml", "--check-processes", "2", subprocess=True)
     assert one.result.ret == pytest.ExitCode.OK, one.result.stdout.str()
     one.result.stdout.fnmatch_lines(
-        ["checks: 1 manifest(s) checked ahead in 1 forked process(es)*", "forks: 4"]
+        ["checks: 1 manifest(s) checked ahead in 1 forked process(es)*", "forks: 6"]
     )
     # Every file's checks run once (the summaries are cached by now): then no child is needed.
     every = project.run("-m", "not seed", "--check-processes", "2", subprocess=True)

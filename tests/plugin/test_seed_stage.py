@@ -146,9 +146,11 @@ def test_a_dependency_that_fails_its_checks_keeps_the_dependent_out(
     assert run.props("seed", "core")["action"] == "skipped"
     stripe = run.props("seed", "stripe")
     assert stripe["action"] == "skipped"
-    assert (
-        stripe["reason"]
-        == "dependency core is not seeded in this run and not present in the target"
+    assert stripe["reason"] == "not seeded: check dependencies failed"
+    failure = run.cases("dependencies")["stripe"].find("failure")
+    assert failure is not None
+    assert "depends on 'core', whose manifest (manifests/core.yaml) is not valid" in (
+        failure.text or ""
     )
     assert sorted(project.state()) == ["monday"]
 
@@ -315,3 +317,22 @@ def test_a_manifest_deleted_after_its_checks_does_not_stop_the_others(
     others = ("core", "monday", *later)
     assert {i: run.props("seed", i)["action"] for i in others} == dict.fromkeys(others, "created")
     assert "stripe" not in project.state()
+
+
+def test_a_broken_copy_of_a_manifest_takes_nothing_down(project: Project, mode: list[str]) -> None:
+    # A stale copy that still says `id: core` fails its own schema check (its stem is not its
+    # id), and so does `Core.yaml`: neither claims the id, so the good core and everything
+    # that depends on it are seeded; only the broken files fail, each on its own.
+    three_integrations(project)
+    project.write("core-old", manifest("core", "1.1.0"))
+    project.write("Core", manifest("core", "1.2.0"))
+    run = project.run(*mode)
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+    failed = sorted(
+        f"{tc.get('classname')}::{tc.get('name')}"
+        for tc in run.xml.iter("testcase")
+        if tc.find("failure") is not None
+    )
+    assert failed == ["manifests.Core.yaml::schema", "manifests.core-old.yaml::schema"]
+    assert "defined by" not in run.result.stdout.str()
+    assert sorted(project.state()) == ["core", "monday", "stripe"]

@@ -92,10 +92,39 @@ def test_duplicate_ids_name_both_files(tmp_path: Path) -> None:
     catalog = catalog_of(
         tmp_path, {"one/twin.yaml": manifest_text("twin"), "two/twin.yml": manifest_text("twin")}
     )
-    [problem] = catalog.resolution().problems["twin"]
-    assert problem.message == (
-        "id 'twin' is defined by 2 files: manifests/one/twin.yaml, manifests/two/twin.yml"
+    one, two = catalog.resolution().problems["twin"]
+    assert (one.file, one.message) == (
+        "manifests/one/twin.yaml",
+        "id 'twin' is also defined by manifests/two/twin.yml",
     )
+    assert (two.file, two.message) == (
+        "manifests/two/twin.yml",
+        "id 'twin' is also defined by manifests/one/twin.yaml",
+    )
+
+
+def test_files_failing_their_own_checks_claim_no_id(tmp_path: Path) -> None:
+    broken_references = manifest_text(
+        "twin", body="actions:\n  - {id: go, name: Go, connection: nope}\n"
+    )
+    catalog = catalog_of(
+        tmp_path,
+        {
+            "twin.yaml": manifest_text("twin"),
+            "Twin.yaml": manifest_text("twin"),  # stem != id: fails its schema check
+            "old/twin.yaml": broken_references,  # fails its references check
+        },
+    )
+    assert {e.display: e.valid for e in catalog.entries()} == {
+        "manifests/Twin.yaml": False,
+        "manifests/old/twin.yaml": False,
+        "manifests/twin.yaml": True,
+    }
+    old = catalog.source(tmp_path / "manifests" / "old" / "twin.yaml")
+    assert old.validated().manifest is not None  # its schema is fine; its references are not
+    resolution = catalog.resolution()
+    assert resolution.problems == {}
+    assert resolution.order == ["twin"]
 
 
 def test_a_file_stem_that_is_not_the_id_makes_the_entry_invalid(tmp_path: Path) -> None:

@@ -32,7 +32,10 @@ def test_it_loads_a_mapping_and_keeps_version_like_scalars_as_strings() -> None:
 
 def test_it_rejects_files_over_the_size_limit_before_parsing() -> None:
     error = load_error(b"a: " + b"x" * 2000 + b"\n", LoadLimits(max_bytes=1000))
-    assert "larger than 1000 bytes" in error.message
+    assert (
+        "larger than 1,000 bytes, the limit for one manifest (ini seeding_max_manifest_bytes)"
+        in (error.message)
+    )
 
 
 def test_it_names_the_line_column_and_offset_of_a_non_utf8_byte() -> None:

@@ -81,13 +81,33 @@ def test_it_reports_a_self_dependency() -> None:
     assert problem.message == "'me' depends on itself"
 
 
-def test_a_duplicated_id_names_every_file_and_blocks_dependents() -> None:
+def test_a_duplicated_id_names_the_other_files_in_each_and_blocks_dependents() -> None:
     twin_a = CatalogEntry("twin", "1.0.0", (), Path("a/twin.yaml"), "a/twin.yaml", True)
     twin_b = CatalogEntry("twin", "1.0.1", (), Path("b/twin.yml"), "b/twin.yml", True)
     entries = [twin_a, twin_b, entry("app", deps=("twin",))]
-    assert messages(entries, "twin") == ["id 'twin' is defined by 2 files: a/twin.yaml, b/twin.yml"]
+    problems = resolve(entries).problems["twin"]
+    assert [p.message for p in problems if p.concerns("a/twin.yaml")] == [
+        "id 'twin' is also defined by b/twin.yml"
+    ]
+    assert [p.message for p in problems if p.concerns("b/twin.yml")] == [
+        "id 'twin' is also defined by a/twin.yaml"
+    ]
     assert messages(entries, "app") == ["depends on 'twin', which is defined by 2 files"]
     assert resolve(entries).order == []
+
+
+def test_an_invalid_file_claims_nothing() -> None:
+    # A stale copy (`http-core-old.yaml` with id http-core, failing its own schema check) is
+    # neither a duplicate of the good file nor a reason to block its dependents.
+    stale = CatalogEntry(
+        "http-core", None, (), Path("http-core-old.yaml"), "http-core-old.yaml", valid=False
+    )
+    entries = [stale, entry("http-core"), entry("app", deps=("http-core",))]
+    resolution = resolve(entries)
+    assert resolution.problems == {}
+    assert resolution.order == ["http-core", "app"]
+    assert [e.display for e in resolution.claims["http-core"]] == ["manifests/http-core.yaml"]
+    assert resolution.blocked == {}
 
 
 def test_problems_propagate_to_dependents_through_the_order_not_the_problems() -> None:

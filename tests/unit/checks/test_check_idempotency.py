@@ -94,9 +94,9 @@ def test_a_document_over_convex_size_limit_is_named_with_its_line(tmp_path: Path
         f"  - id: a2\n    name: Two\n    description: {'x' * (1 << 20)}\n",
     )
     [message] = run(tmp_path, IdempotencyCheck(), body)
-    assert message.startswith("manifests/app.yaml:9:5: actions[1]: app/a2 (actions) is refused")
-    assert "Value is too large" in message
-    assert "maximum size 1048576 bytes" in message
+    assert message.startswith("manifests/app.yaml:11:18: actions[1].description: app: ")
+    assert "over Convex's limit of 1,048,576 bytes (1 MiB) per document" in message
+    assert "too large in the manifest: actions[1].description (1,048,578 bytes)" in message
 
 
 def test_examples_reseed_with_other_batch_sizes(

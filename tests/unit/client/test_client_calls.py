@@ -223,3 +223,29 @@ def test_the_key_stays_out_of_reprs(deploy_key: str) -> None:
             assert deploy_key not in text
         assert client.description == "https://a.convex.cloud"
         assert secret.reveal() == deploy_key
+
+
+def test_it_masks_the_key_before_cutting_a_long_text_body(
+    convex: respx.MockRouter, make_client: Any, deploy_key: str
+) -> None:
+    # A proxy's text page that echoes the Authorization header where the 200-character cut of
+    # the message falls 27 characters into the key: cutting first would leak those 27.
+    echoed = "Bad gateway " + "." * 149 + "Authorization: Bearer " + deploy_key + " (retry)"
+    assert echoed.index(deploy_key) == 183
+    convex.post("/api/mutation").respond(502, text=echoed)
+    with pytest.raises(ConvexTransportError) as caught:
+        make_client(max_retries=0).mutation("seeding:applyBatch", {})
+    message = str(caught.value)
+    assert "Bearer **********" in message
+    assert deploy_key[:8] not in message
+
+
+def test_it_masks_a_key_that_the_server_cut_itself(
+    convex: respx.MockRouter, make_client: Any, deploy_key: str
+) -> None:
+    convex.post("/api/query").respond(
+        401, json={"code": "BadAdminKey", "message": f"bad key {deploy_key[:12]}... (truncated)"}
+    )
+    with pytest.raises(ConvexAuthError) as caught:
+        make_client().query("x:y")
+    assert str(caught.value).endswith("(HTTP 401 BadAdminKey: bad key **********... (truncated))")

@@ -15,8 +15,12 @@ def build(
     actions: int = 2,
     deps: tuple[tuple[str, str], ...] = (),
     label: str = "",
+    schema: str = '{"type":"object"}',
 ) -> DesiredIntegration:
-    """An integration node plus `actions` action documents; `label` changes their content."""
+    """An integration node plus `actions` action documents; `label` changes their content.
+
+    `schema` is every action's input schema text (large ones make byte-heavy catalogs).
+    """
     node = {
         "name": integration.title(),
         "version": version,
@@ -40,7 +44,7 @@ def build(
             "name": f"Action {index}{label}",
             "description": None,
             "connection": None,
-            "inputSchemaJson": '{"type":"object"}',
+            "inputSchemaJson": schema,
             "outputSchemaJson": None,
         }
         key = f"{integration}/a{index}"

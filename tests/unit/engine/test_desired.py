@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from seeding_suite.engine.checksum import canonical_json
-from seeding_suite.engine.desired import desired_integration
+from seeding_suite.engine.desired import MANIFEST_PART_BYTES, desired_integration, manifest_parts
 from seeding_suite.environments import EnvironmentPolicy
 from seeding_suite.model import Manifest
 
@@ -86,3 +86,34 @@ def test_a_schema_that_is_not_json_fails_only_where_it_is_seeded() -> None:
     docs = desired_integration(manifest, off).docs
     text = next(doc.payload["manifestJson"] for doc in docs if doc.table == "manifests")
     assert text == canonical_json(manifest.model_dump(mode="json"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300), part_bytes=st.integers(4, 64))
+def test_manifest_parts_join_to_the_text_each_within_its_bytes(text: str, part_bytes: int) -> None:
+    """The manifest cache's parts: in key order they are the text; none passes its budget."""
+    parts = manifest_parts("stripe", text, part_bytes)
+    assert "".join(part for _, part in parts) == text
+    assert all(len(part.encode("utf-8")) <= part_bytes for _, part in parts)
+    keys = [key for key, _ in parts]
+    assert keys[0] == "stripe" and keys == sorted(keys) and len(set(keys)) == len(keys)
+    assert all(part for _, part in parts) or text == ""
+
+
+def test_a_manifest_over_the_part_size_is_split_and_each_part_is_a_document() -> None:
+    big = {"type": "object", "description": "é" * (MANIFEST_PART_BYTES // 2 + 10)}
+    manifest = Manifest.model_validate(
+        {
+            "manifest_version": 1,
+            "id": "demo",
+            "name": "Demo",
+            "version": "1.0.0",
+            "actions": [{"id": "a", "name": "A", "input_schema": big}],
+        }
+    )
+    docs = desired_integration(manifest).docs
+    parts = [doc for doc in docs if doc.table == "manifests"]
+    assert [d.natural_key for d in parts] == ["demo", "demo/part-0002"]
+    text = "".join(str(d.payload["manifestJson"]) for d in parts)
+    assert text == canonical_json(manifest.model_dump(mode="json"))
+    assert len({d.checksum for d in parts}) == 2

@@ -235,3 +235,25 @@ def test_concurrent_mutations_serialize(make_fake: Any) -> None:
     for thread in threads:
         thread.join()
     assert [doc["n"] for doc in fake.documents("counter")] == [100.0]
+
+
+def test_bytes_read_are_charged_at_convex_document_size_system_fields_included() -> None:
+    """Convex charges `doc.size()` of every document loaded: `_id` and `_creationTime` count.
+
+    Sixteen documents of exactly 1 MiB each read exactly 16 MiB (allowed); one more document,
+    however small, breaks the limit. A fake that left out the system fields would accept it.
+    """
+    fake = FakeConvex()
+    fake.register("t:put", "mutation", lambda ctx, args: ctx.db.insert("t", {"s": args["s"]}))
+    probe = fake.mutation("t:put", {"s": ""})
+    # {"s": ""} with _id and _creationTime: 2 + (1+1+2) + (3+1+len(id)+2) + (13+1+9)
+    empty = 2 + 4 + (6 + len(probe)) + 23
+    fake.register("t:drop", "mutation", lambda ctx, args: ctx.db.delete(args["id"]))
+    fake.mutation("t:drop", {"id": probe})
+    for _ in range(16):
+        fake.mutation("t:put", {"s": "x" * ((1 << 20) - empty)})
+    fake.register("t:all", "query", lambda ctx, args: len(ctx.db.query("t").collect()))
+    assert fake.query("t:all") == 16
+    fake.mutation("t:put", {"s": ""})
+    with pytest.raises(FunctionFailure, match=r"Too many bytes read .*limit: 16777216 bytes"):
+        fake.query("t:all")

@@ -7,6 +7,7 @@ marks, and never expand aliases, so hostile files cost time linear in their size
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     from seeding_suite.findings import FieldPath
 
 Position = tuple[int, int]
+# YAML 1.1 (PyYAML, libyaml) breaks lines at NEL, LS and PS; YAML 1.2 (and yaml-rs) reads them
+# as content. Each becomes a no-break space (content, not white space, one character like it)
+# before PyYAML sees it: the structure and every position stay those of YAML 1.2.
+_YAML12_CONTENT = str.maketrans("\x85\u2028\u2029", "\xa0\xa0\xa0")
 # libyaml when compiled in; the pure-Python parser is also iterative, only slower.
 _LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
     yaml, "CSafeLoader", yaml.SafeLoader
@@ -69,7 +74,7 @@ def node_events(text: str) -> Iterator[NodeEvent]:
     manifest is addressed that way. Raises `yaml.YAMLError` where libyaml rejects the text.
     """
     stack: list[_Frame] = []
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in _parse(text):
         if isinstance(event, yaml.CollectionEndEvent):
             closed = stack.pop()
             yield NodeEvent(event, closed.path, closed.depth, is_key=False)
@@ -87,6 +92,41 @@ def node_events(text: str) -> Iterator[NodeEvent]:
         else:
             key = event.value if is_key and isinstance(event, yaml.ScalarEvent) else None
             _advance(stack, key)
+
+
+def _parse(text: str) -> Iterator[yaml.Event]:
+    loader = _Yaml12AnchorsLoader if _ODD_ANCHOR.search(text) else _LOADER
+    return yaml.parse(text.translate(_YAML12_CONTENT), Loader=loader)
+
+
+# An anchor or alias whose name holds a character libyaml refuses: YAML 1.2 allows any
+# non-space character but the flow indicators ([]{},), YAML 1.1 only letters, digits, - and _.
+_ODD_ANCHOR = re.compile(r"(?<![^\s\[{,])[&*][A-Za-z0-9_-]*[^\sA-Za-z0-9_\[\]{},-]")
+_ANCHOR_END = frozenset("\0 \t\r\n,[]{}")  # "\0": PyYAML's end of the stream
+
+
+class _Yaml12AnchorsLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python parser with anchor names as YAML 1.2 writes them (`&a.b`, `&:x`).
+
+    Used only for files that hold such a name (libyaml refuses them): about 8x slower.
+    """
+
+    def scan_anchor(self, TokenClass: type[yaml.Token]) -> yaml.Token:
+        start_mark = self.get_mark()
+        self.forward()  # the & or *
+        length = 0
+        while self.peek(length) not in _ANCHOR_END:
+            length += 1
+        if not length:
+            raise yaml.scanner.ScannerError(
+                "while scanning an anchor or alias",
+                start_mark,
+                f"expected its name, but found {self.peek()!r}",
+                self.get_mark(),
+            )
+        name = self.prefix(length)
+        self.forward(length)
+        return TokenClass(name, start_mark, self.get_mark())  # type: ignore[call-arg]
 
 
 def _child_path(parent: _Frame | None, is_key: bool) -> FieldPath:
@@ -111,11 +151,14 @@ def _advance(stack: list[_Frame], key: str | None) -> None:
 def nesting_problem(text: str, max_depth: int) -> tuple[str, Position | None] | None:
     """Where the data nests deeper than `max_depth` once aliases are expanded, if it does.
 
-    Depth counts collections (the root mapping is level 1). Also reports text libyaml cannot
-    parse. Stops at the first offence, so a hostile file costs no more than its prefix.
+    Depth counts collections (the root mapping is level 1). Also reports an alias inside the
+    collection its anchor names (a recursive structure: yaml-rs would read the alias as null)
+    and text libyaml cannot parse. Stops at the first offence, so a hostile file costs no
+    more than its prefix.
     """
     heights: dict[str, int] = {}  # anchor -> levels its node adds where an alias repeats it
     open_: list[tuple[int, str | None, int]] = []  # per open collection: depth, anchor, deepest
+    unfinished: set[str] = set()  # anchors whose latest node is a collection still open
     try:
         for node in node_events(text):
             event = node.event
@@ -123,15 +166,21 @@ def nesting_problem(text: str, max_depth: int) -> tuple[str, Position | None] | 
                 depth, anchor, reached = open_.pop()
                 if anchor:
                     heights[anchor] = reached - depth
+                    unfinished.discard(anchor)
             else:
                 reached = node.depth
                 if isinstance(event, yaml.AliasEvent):
+                    if event.anchor in unfinished:
+                        return _recursive(event.anchor or ""), position(event.start_mark)
                     reached += heights.get(event.anchor or "", 0)
                 elif isinstance(event, yaml.CollectionStartEvent):
                     reached += 1
                     open_.append((node.depth, event.anchor, reached))
+                    if event.anchor:
+                        unfinished.add(event.anchor)
                 elif isinstance(event, yaml.ScalarEvent) and event.anchor:
                     heights[event.anchor] = 0
+                    unfinished.discard(event.anchor)
                 if reached > max_depth:
                     return _too_deep(max_depth), position(event.start_mark)
             if open_:
@@ -142,6 +191,13 @@ def nesting_problem(text: str, max_depth: int) -> tuple[str, Position | None] | 
     except yaml.YAMLError as exc:
         return f"invalid YAML: {exc}", None
     return None
+
+
+def _recursive(anchor: str) -> str:
+    return (
+        f"the alias *{anchor} stands inside the collection &{anchor} names: a recursive "
+        "structure, which plain data cannot hold"
+    )
 
 
 def _too_deep(max_depth: int) -> str:
@@ -183,7 +239,7 @@ def document_starts(text: str) -> list[Position | None]:
     """Where each YAML document of the stream starts (up to the first error)."""
     starts: list[Position | None] = []
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
+        for event in _parse(text):
             if isinstance(event, yaml.DocumentStartEvent):
                 starts.append(position(event.start_mark))
     except yaml.YAMLError:

@@ -72,8 +72,8 @@ def _schema_problems(manifest: Manifest) -> Iterator[Problem]:
     for where, schema in embedded:
         problem = None if schema is None else schema_problem(schema)
         if problem is not None:
-            inner, message = problem
-            yield (*where, *inner), message, False
+            inner, message, at_key = problem
+            yield (*where, *inner), message, at_key
 
 
 def _reword(error: ErrorDetails) -> Problem:

@@ -1,9 +1,11 @@
 """Bytes -> plain data: the fast, bounded load of one manifest file (DESIGN §9, §10).
 
 yaml-rs does the work (about 8x PyYAML's C loader). Around it: a size limit, strict UTF-8,
-a pre-scan that sends any file able to nest deeply (or to use aliases) through the exact
-event-stream check first, because yaml-rs overflows its native stack on deep enough input,
-and a walk that keeps only JSON-shaped data (string keys, no sets, finite numbers).
+characters YAML forbids, a pre-scan that sends any file able to nest deeply (or to use
+aliases) through the exact event-stream check first, because yaml-rs overflows its native
+stack on deep enough input, the same for any file that may hold what yaml-rs would read
+differently from YAML 1.2's core schema (tags, merge keys, some numbers: `meaning`), and a
+walk that keeps only JSON-shaped data (string keys, no sets, finite numbers).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from seeding_suite.errors import SeedingSuiteError
-from seeding_suite.loading import events
+from seeding_suite.loading import events, meaning
+from seeding_suite.loading.characters import forbidden_character
 
 if TYPE_CHECKING:
     from seeding_suite.findings import FieldPath
@@ -64,11 +67,18 @@ def load_yaml(raw: bytes, limits: LoadLimits = LoadLimits()) -> dict[str, Any]:
             "(ini seeding_max_manifest_bytes)"
         )
     text = decode_utf8(raw)
+    forbidden = forbidden_character(raw, text)
+    if forbidden is not None:
+        raise YamlLoadError(*forbidden)
     if _may_nest_deeply(text):
         problem = events.nesting_problem(text, limits.max_depth)
         if problem is not None:
             message, where = problem
             raise YamlLoadError(message, where)
+    if meaning.may_change_meaning(text):
+        changed = meaning.meaning_problem(text)
+        if changed is not None:
+            raise YamlLoadError(*changed)
     data = _fast_load(text, limits)
     if not isinstance(data, dict):
         raise _not_a_mapping(data, text)

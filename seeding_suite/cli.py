@@ -41,26 +41,37 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_state(args: argparse.Namespace) -> int:
-    """Print what a target holds, one line per integration (like `terraform show`)."""
-    from seeding_suite.engine.inventory import integration_states
+    """Print what a target holds, one line per integration (like `terraform show`).
+
+    Exit 1 when a natural key is held by two documents (each is named). An embedded store that
+    a writer (e.g. `serve`) holds is read as that writer last committed it, naming the writer.
+    """
+    from seeding_suite.engine.inventory import inventory
     from seeding_suite.targets.open import open_target
+    from seeding_suite.targets.store_lock import current_holder
 
     settings = target_settings(url=args.convex_url, db=args.db, rootdir=Path.cwd())
     target = open_target(settings, read_only=True)
     try:
-        states = integration_states(target)
+        states, duplicates = inventory(target)
     finally:
         target.close()
+    for duplicate in duplicates:
+        print(f"seeding-suite: duplicate {duplicate.describe()}", file=sys.stderr)
     if args.json:
         sys.stdout.write(json.dumps(states, indent=2, sort_keys=True) + "\n")
-        return 0
-    print(f"target: {settings.description}")
+        return 1 if duplicates else 0
+    holder = None if settings.url is not None else current_holder(settings.db)
+    print(f"target: {settings.description}" + (f" (written by {holder})" if holder else ""))
     for row in states:
         print(
             f"{row['integration']:<28} {row['version']:<12} {row['checksum'][:22]}  {row['runId']}"
         )
-    print(f"{len(states)} integration(s)")
-    return 0
+    summary = f"{len(states)} integration(s)"
+    if duplicates:
+        summary += f", {len(duplicates)} natural key(s) held by more than one document"
+    print(summary)
+    return 1 if duplicates else 0
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
@@ -112,15 +123,32 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the embedded target over the Convex wire protocol on loopback."""
-    from fakes.convex import make_wsgi_app, serve
-    from seeding_suite.targets.local import seeding_deployment
+    from fakes.convex import ServerLimits, make_wsgi_app, serve
+    from seeding_suite.settings import DEFAULT_DB
+    from seeding_suite.targets.local import LocalTarget, seeding_deployment
+    from seeding_suite.targets.open import open_store
 
     key = os.environ.get(ADMIN_KEY_VAR)
     if not key:
         raise SeedingSuiteError(f"set {ADMIN_KEY_VAR}: `serve` accepts only that admin key")
-    db = None if args.memory else Path(args.db or ".seeding/local.sqlite3")
-    fake = seeding_deployment(db)
-    server = serve(make_wsgi_app(fake, admin_key=key), port=args.port)
+    if args.workers < 1 or not args.read_timeout > 0:
+        raise SeedingSuiteError("--workers must be at least 1 and --read-timeout positive")
+    # The server is the store's one writer for as long as it runs (targets/store_lock.py).
+    target = (
+        LocalTarget(seeding_deployment())
+        if args.memory
+        else open_store(
+            Path(args.db or DEFAULT_DB).absolute(),
+            holder="seeding-suite serve",
+            wait_seconds=args.lock_wait,
+        )
+    )
+    try:
+        limits = ServerLimits(workers=args.workers, request_timeout=args.read_timeout)
+        server = serve(make_wsgi_app(target.fake, admin_key=key), port=args.port, limits=limits)
+    except BaseException:
+        target.close()
+        raise
     print(server.url, flush=True)  # the first line of output, for scripts (DESIGN §6)
     signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
     try:
@@ -129,7 +157,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         pass
     finally:
         server.shutdown()
-        fake.close()
+        target.close()
     return 0
 
 
@@ -158,6 +186,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="PATH", help="SQLite file (default .seeding/local.sqlite3)"
     )
     serve_cmd.add_argument("--memory", action="store_true", help="serve an in-memory deployment")
+    serve_cmd.add_argument(
+        "--lock-wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="how long to wait while another process writes the store (default 0: refuse)",
+    )
+    serve_cmd.add_argument(
+        "--read-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="a request must arrive whole within this; slower clients are dropped (default 30)",
+    )
+    serve_cmd.add_argument(
+        "--workers", type=int, default=8, help="threads running requests (default 8)"
+    )
     serve_cmd.set_defaults(run=cmd_serve)
     return parser
 

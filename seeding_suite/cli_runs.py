@@ -22,11 +22,14 @@ if TYPE_CHECKING:
     from seeding_suite.targets.base import ConvexTarget
 
 
-def _open(args: argparse.Namespace, *, read_only: bool) -> ConvexTarget:
+def _open(
+    args: argparse.Namespace, *, read_only: bool, wait_seconds: float = 120.0
+) -> ConvexTarget:
     from seeding_suite.targets.open import open_target
 
     settings = target_settings(url=args.convex_url, db=args.db, rootdir=Path.cwd())
-    return open_target(settings, read_only=read_only)
+    holder = f"seeding-suite {args.command}"
+    return open_target(settings, read_only=read_only, holder=holder, wait_seconds=wait_seconds)
 
 
 def _when(ms: object) -> str:
@@ -76,7 +79,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     reason = f"rollback requested by {who}"
     info = RollbackInfo(new_run_id(), who, __version__, reason)
     lock = LockSettings(wait_seconds=args.lock_wait)
-    target = _open(args, read_only=args.plan)
+    target = _open(args, read_only=args.plan, wait_seconds=args.lock_wait)
     try:
         plan, result = guarded_rollback(
             target,
@@ -133,6 +136,6 @@ def add_run_commands(
         type=float,
         default=120.0,
         metavar="SECONDS",
-        help="how long to wait for a busy target (default 120)",
+        help="how long to wait for a busy target or embedded store (default 120)",
     )
     rollback.set_defaults(run=cmd_rollback)

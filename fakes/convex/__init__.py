@@ -28,8 +28,8 @@ from fakes.convex.ids import Clock, ManualClock, SystemClock, decode_id, is_vali
 from fakes.convex.paths import FunctionPath, parse_function_path
 from fakes.convex.query import IndexRangeBuilder, QueryBuilder
 from fakes.convex.schema import Schema, TableDef, define_schema, define_table
-from fakes.convex.server import RunningServer, serve
-from fakes.convex.storage import MemoryStorage, SqliteStorage, Storage
+from fakes.convex.server import RunningServer, ServerLimits, serve
+from fakes.convex.storage import MemoryStorage, SqliteStorage, Storage, StoreReadOnly
 from fakes.convex.validators import Validator, v
 from fakes.convex.values import (
     UNSET,
@@ -70,8 +70,10 @@ __all__ = [
     "RunningServer",
     "Schema",
     "SchemaDefinitionError",
+    "ServerLimits",
     "SqliteStorage",
     "Storage",
+    "StoreReadOnly",
     "SystemClock",
     "TableDef",
     "TransactionLimitError",

@@ -26,6 +26,10 @@ Document = dict[str, Value]
 _COMPACT: Final = (",", ":")
 
 
+class StoreReadOnly(Exception):
+    """A write reached a store opened read-only (a reader beside the store's one writer)."""
+
+
 @dataclass
 class StoredState:
     """What a store holds: table numbers, documents per table, and the time mark.
@@ -102,10 +106,24 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 
 class SqliteStorage:
-    """Documents as Convex-encoded JSON in one SQLite file; one SQLite transaction per commit."""
+    """Documents as Convex-encoded JSON in one SQLite file; one SQLite transaction per commit.
 
-    def __init__(self, path: str | Path) -> None:
+    A deployment serves reads from what it loaded at open, so only one may write a file at a
+    time (its owner locks the file: seeding_suite/targets/store_lock.py). `read_only` opens
+    for a reader beside that writer: it loads one consistent snapshot and never writes.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        if read_only:
+            self._conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                check_same_thread=False,
+                isolation_level=None,
+            )
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # The deployment serializes every access under its own lock, so sharing the
         # connection across threads is safe.
@@ -118,17 +136,24 @@ class SqliteStorage:
         self._conn.executescript(_SCHEMA)
 
     def load(self) -> StoredState:
-        """Every row is read now (the state at open), each table's decoded on demand."""
+        """Every row is read now (the state at open), each table's decoded on demand.
+
+        One read transaction: a writer committing meanwhile (beside a reader) is seen whole or
+        not at all, never a document whose table is not yet listed.
+        """
         state = StoredState()
         rows: dict[str, list[tuple[float, str]]] = {}
-        for name, number in self._conn.execute("SELECT name, number FROM tables"):
-            state.tables[name] = number
-            rows[name] = []
-        for table, creation, body in self._conn.execute(
-            "SELECT tbl, creation, body FROM documents"
-        ):
-            rows[table].append((creation, body))
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'high_water_ms'").fetchone()
+        conn = self._conn
+        conn.execute("BEGIN")
+        try:
+            for name, number in conn.execute("SELECT name, number FROM tables"):
+                state.tables[name] = number
+                rows[name] = []
+            for table, creation, body in conn.execute("SELECT tbl, creation, body FROM documents"):
+                rows[table].append((creation, body))
+            row = conn.execute("SELECT value FROM meta WHERE key = 'high_water_ms'").fetchone()
+        finally:
+            conn.execute("COMMIT")
         state.high_water_ms = float(row[0]) if row else 0.0
         for table, pairs in rows.items():
             state.documents[table] = partial(_decode_in_creation_order, pairs)
@@ -137,6 +162,10 @@ class SqliteStorage:
         return state
 
     def commit(self, record: CommitRecord) -> None:
+        if self.read_only:
+            if record.writes:
+                raise StoreReadOnly(f"{self.path} is open read-only; nothing was written")
+            return  # a schema's tables the file lacks: created in memory, for reading
         upserts = []
         deletes = []
         for table, doc_id, doc in record.writes:

@@ -31,6 +31,8 @@ __all__ = ["ConvexWsgiApp", "make_wsgi_app"]
 
 _LOG: Final = logging.getLogger("fakes.convex.wsgi")
 MAX_BODY_BYTES: Final = 16 * 2**20 + 2000  # MAX_BACKEND_PUBLIC_API_REQUEST_SIZE
+# serde_json refuses the 128th nested array or object ("recursion limit exceeded").
+MAX_JSON_DEPTH: Final = 127
 RUNNING_TEXT: Final = "This Convex deployment is running. See https://docs.convex.dev/."
 INSTANCE_VERSION: Final = "seeding-suite-fake"
 _FORMATS: Final[dict[str, ValueFormat]] = {
@@ -86,7 +88,6 @@ _STATUS_TEXT: Final = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
-    413: "Payload Too Large",
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
@@ -233,25 +234,56 @@ def _require_method(method: str, allowed: str) -> None:
 
 
 def _json_body(environ: WSGIEnvironment) -> dict[str, object]:
+    """The body as Convex's `Json` extractor takes it: every refusal is 400 `BadJsonBody`.
+
+    Content type `application/json` or `application/*+json`; at most MAX_BODY_BYTES (axum's
+    "length limit exceeded", which Convex's extractor turns into BadJsonBody, not a 413);
+    UTF-8 JSON nested at most as deep as serde_json parses (its recursion limit of 128).
+    """
     media_type = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
-    if media_type != "application/json" and not media_type.endswith("+json"):
+    kind, _, subtype = media_type.partition("/")
+    if kind != "application" or not (subtype == "json" or subtype.endswith("+json")):
         raise _error(400, "BadJsonBody", "Expected request with `Content-Type: application/json`")
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise _error(400, "BadJsonBody", "Invalid Content-Length") from None
+    declared = environ.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or not declared.isascii():
+        raise _error(400, "BadJsonBody", f"Invalid Content-Length: {declared[:40]!r}")
+    length = int(declared)
     if length > MAX_BODY_BYTES:
-        raise _error(413, "PayloadTooLarge", "Failed to buffer the request body: length limit")
+        raise _error(400, "BadJsonBody", "Failed to buffer the request body: length limit exceeded")
     raw = environ["wsgi.input"].read(length) if length else b""
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        body = json.loads(raw.decode("utf-8"))
+        if _deeper_than(body, raw, MAX_JSON_DEPTH):
+            raise RecursionError("recursion limit exceeded")
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise _error(
             400, "BadJsonBody", f"Failed to parse the request body as JSON: {exc}"
         ) from None
     if not isinstance(body, dict):
         raise _error(400, "BadJsonBody", "Failed to deserialize the JSON body: expected an object")
     return body
+
+
+def _deeper_than(value: object, raw: bytes, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` deep in `value` (parsed from `raw`).
+
+    Counting brackets in the raw text first spares the walk for nearly every body.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: list[object] = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def _query_string_body(environ: WSGIEnvironment) -> dict[str, object]:
@@ -261,7 +293,7 @@ def _query_string_body(environ: WSGIEnvironment) -> dict[str, object]:
     if "args" in fields:
         try:
             body["args"] = json.loads(fields["args"])
-        except ValueError:
+        except (ValueError, RecursionError):
             raise _error(400, "BadQueryArgs", "`args` is not a JSON value") from None
     return body
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from seeding_suite.engine.desired import DesiredIntegration
     from seeding_suite.engine.state import StoredDoc, TargetState
 
-Kind = Literal["missing", "extra", "changed", "edited"]
+Kind = Literal["missing", "extra", "changed", "edited", "duplicate"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,21 @@ def _edited(docs: Iterable[StoredDoc], where: str) -> list[Difference]:
         Difference(d.integration, "edited", d.table, d.natural_key, f"edited by hand in {where}")
         for d in docs
         if d.drifted
+    ]
+
+
+def _duplicated(state: TargetState, where: str, wanted: set[str] | None = None) -> list[Difference]:
+    """A natural key held twice is drift whatever the catalog says: only one can be current."""
+    return [
+        Difference(
+            d.integrations[0],
+            "duplicate",
+            d.table,
+            d.natural_key,
+            f"{d.count} documents for one natural key in {where}",
+        )
+        for d in state.duplicates.all()
+        if wanted is None or wanted & set(d.integrations)
     ]
 
 
@@ -68,6 +83,7 @@ def against_desired(
     for extra in sorted(state.integrations() - ids):
         out.append(Difference(extra, "extra", "integrations", extra, "not in the catalog"))
     out.extend(_edited(state.docs.values(), where))
+    out.extend(_duplicated(state, where))
     return out
 
 
@@ -94,4 +110,6 @@ def between(
             )
     out.extend(_edited(a.values(), names[0]))
     out.extend(_edited(b.values(), names[1]))
+    out.extend(_duplicated(first, names[0], wanted))
+    out.extend(_duplicated(second, names[1], wanted))
     return out

@@ -1,9 +1,10 @@
 """Health checks after a run: is what the run seeded really there, whole and connected?
 
 Built in: every seeded integration is readable, its documents and checksums are exactly the
-desired ones (counts and checksums match the plan), and its dependencies resolve in the
-target at versions their ranges accept. A project adds its own checks (`HealthCheck`); any
-problem makes the guarded seeder roll the run back (engine/guarded.py).
+desired ones (counts and checksums match the plan), its dependencies resolve in the target
+at versions their ranges accept, and none of its natural keys is held by two documents. A
+project adds its own checks (`HealthCheck`); any problem makes the guarded seeder roll the
+run back (engine/guarded.py).
 """
 
 from __future__ import annotations
@@ -106,7 +107,14 @@ def dependencies_resolve(view: HealthView) -> Iterable[HealthProblem]:
                 )
 
 
-BUILT_IN: tuple[HealthCheck, ...] = (readable, documents_match, dependencies_resolve)
+def unique_keys(view: HealthView) -> Iterable[HealthProblem]:
+    """No natural key of a seeded integration is held twice: either could be read as current."""
+    for integration in view.seeded:
+        for duplicate in view.state.duplicates.of(integration):
+            yield HealthProblem("duplicates", integration, duplicate.describe())
+
+
+BUILT_IN: tuple[HealthCheck, ...] = (readable, documents_match, dependencies_resolve, unique_keys)
 
 
 def check_health(

@@ -8,11 +8,20 @@ from seeding_suite.engine.checksum import combine
 from seeding_suite.engine.seeder import Seeder
 
 if TYPE_CHECKING:
+    from seeding_suite.engine.duplicates import DuplicateKey
     from seeding_suite.targets.base import ConvexTarget
 
 
 def integration_states(target: ConvexTarget) -> list[dict[str, str]]:
     """One row per integration, sorted by id; the checksum equals the desired one when in sync."""
+    return inventory(target)[0]
+
+
+def inventory(target: ConvexTarget) -> tuple[list[dict[str, str]], list[DuplicateKey]]:
+    """The rows of `integration_states`, and the natural keys the target holds twice.
+
+    A row's `duplicateKeys` counts its integration's keys held by more than one document.
+    """
     state = Seeder(target).read_state()
     rows = []
     for integration, docs in sorted(state.by_integration().items()):
@@ -23,6 +32,7 @@ def integration_states(target: ConvexTarget) -> list[dict[str, str]]:
                 "checksum": combine(d.checksum for d in docs),
                 "runId": max(d.run_id for d in docs),
                 "documents": str(len(docs)),
+                "duplicateKeys": str(len(state.duplicates.of(integration))),
             }
         )
-    return rows
+    return rows, state.duplicates.all()

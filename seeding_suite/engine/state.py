@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from seeding_suite.engine.checksum import combine
+from seeding_suite.engine.duplicates import DuplicateKeys
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,16 @@ class TargetState:
 
     docs: dict[tuple[str, str], StoredDoc] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
+    duplicates: DuplicateKeys = field(default_factory=DuplicateKeys, compare=False)
     _grouped: dict[str, list[StoredDoc]] | None = field(default=None, repr=False, compare=False)
     _checksums: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, doc: StoredDoc, version: str | None = None) -> None:
-        self.docs[(doc.table, doc.natural_key)] = doc
+        key = (doc.table, doc.natural_key)
+        held = self.docs.get(key)
+        if held is not None:
+            self.duplicates.note(held, doc)  # reported by state, drift and health, not hidden
+        self.docs[key] = doc
         self._grouped = None
         self._checksums.clear()
         if version is not None:

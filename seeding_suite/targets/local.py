@@ -22,13 +22,18 @@ if TYPE_CHECKING:
 
 
 def seeding_deployment(
-    db: Path | None = None, *, seed: int | None = None, clock: Clock | None = None
+    db: Path | None = None,
+    *,
+    seed: int | None = None,
+    clock: Clock | None = None,
+    read_only: bool = False,
 ) -> FakeConvex:
     """A fake deployment with the seeding schema and functions; persisted when `db` is given.
 
     `clock` is the deployment's time (creation times and lease expiry); tests pass one they move.
+    `read_only` reads the file's committed state beside its writer and refuses every write.
     """
-    storage = None if db is None else SqliteStorage(db)
+    storage = None if db is None else SqliteStorage(db, read_only=read_only)
     clock = clock if clock is not None else SystemClock()
     fake = FakeConvex(seeding_schema(), storage=storage, clock=clock, seed=seed)
     return register_seeding_functions(fake, clock)

@@ -8,6 +8,8 @@ from seeding_suite.targets.local import LocalTarget, seeding_deployment
 from seeding_suite.targets.store_lock import StoreLock
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from seeding_suite.settings import TargetSettings
     from seeding_suite.targets.base import ConvexTarget
 
@@ -22,8 +24,9 @@ def open_target(
     """The target for a run; the caller closes it.
 
     `read_only` (plans, drift, state) never creates the embedded store: a missing file reads as
-    an empty deployment, and nothing is written to disk. A writer holds the embedded store's
-    file lock until it closes the target (waiting up to `wait_seconds` for another writer).
+    an empty deployment, and nothing is written to disk; an existing one is read as its writer
+    (if any) last committed it. A writer (a seed run, `rollback`, `serve`) holds the embedded
+    store's file lock until it closes the target, waiting up to `wait_seconds` for another.
     """
     if settings.url is not None:
         from seeding_suite.targets.remote import RemoteTarget
@@ -35,11 +38,20 @@ def open_target(
             timeout=settings.timeout,
         )
     if read_only:
-        db = settings.db if settings.db.exists() else None
-        return LocalTarget(seeding_deployment(db), str(settings.db))
-    lock = StoreLock(settings.db, holder, wait_seconds=wait_seconds)
+        if not settings.db.exists():
+            return LocalTarget(seeding_deployment(), str(settings.db))
+        return LocalTarget(seeding_deployment(settings.db, read_only=True), str(settings.db))
+    return open_store(settings.db, holder=holder, wait_seconds=wait_seconds)
+
+
+def open_store(db: Path, *, holder: str, wait_seconds: float) -> LocalTarget:
+    """The embedded store at `db` for writing, locked by this process until the target closes.
+
+    Every writer opens it here (a seed run, `rollback`, `serve`): one writer per store.
+    """
+    lock = StoreLock(db, holder, wait_seconds=wait_seconds)
     try:
-        return LocalTarget(seeding_deployment(settings.db), str(settings.db), on_close=lock.release)
+        return LocalTarget(seeding_deployment(db), str(db), on_close=lock.release)
     except BaseException:
         lock.release()
         raise

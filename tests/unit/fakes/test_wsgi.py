@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -271,10 +273,78 @@ def test_it_refuses_a_body_that_is_not_a_call(http: httpx.Client, content: bytes
 
 
 def test_it_refuses_a_body_over_the_size_limit(http: httpx.Client) -> None:
+    """Convex's Json extractor turns axum's length-limit rejection into 400 BadJsonBody."""
     filler = "x" * (MAX_BODY_BYTES - 40)
     response = call(http, "mutation", "messages:send", {"body": filler})
-    assert response.status_code == 413
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "BadJsonBody",
+        "message": "Failed to buffer the request body: length limit exceeded",
+    }
     assert call(http, "mutation", "messages:send", {"body": "x" * 100}).status_code == 200
+
+
+def nested(depth: int) -> bytes:
+    """A call whose args hold arrays nested so that the whole body is `depth` deep."""
+    inner = "[" * (depth - 2) + "]" * (depth - 2)
+    return f'{{"path":"stats:describe","args":{{"x":{inner}}}}}'.encode()
+
+
+@pytest.mark.parametrize("depth", [128, 1000, 200_000])
+def test_json_nested_deeper_than_serde_parses_is_a_bad_json_body(
+    http: httpx.Client, depth: int
+) -> None:
+    response = http.post(
+        "/api/query", content=nested(depth), headers={"Content-Type": "application/json"}
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "BadJsonBody")
+    assert "recursion" in response.json()["message"]
+
+
+def test_json_nested_as_deep_as_serde_parses_reaches_the_function(http: httpx.Client) -> None:
+    response = http.post(
+        "/api/query", content=nested(127), headers={"Content-Type": "application/json"}
+    )
+    assert response.json()["status"] in ("success", "error")  # a function-level answer
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b'{"path":"messages:list","args":{"s":"\xff"}}', "application/json"),
+        ('{"path":"messages:list","args":{}}'.encode("utf-16"), "application/json"),
+        (b'{"path":"messages:list","args":{}}', "text/vnd.x+json"),
+        (b'{"path":"messages:list","args":{}}', "application/x-www-form-urlencoded"),
+    ],
+    ids=["invalid-utf8", "utf16", "text-plus-json", "form"],
+)
+def test_bodies_convex_cannot_read_as_json_are_bad_json_bodies(
+    http: httpx.Client, content: bytes, content_type: str
+) -> None:
+    response = http.post("/api/query", content=content, headers={"Content-Type": content_type})
+    assert (response.status_code, response.json()["code"]) == (400, "BadJsonBody")
+
+
+def test_a_deep_query_string_argument_is_a_bad_request(http: httpx.Client) -> None:
+    args = "[" * 8_000 + "]" * 8_000  # past the recursion limit, inside the URL limit
+    response = http.get("/api/query", params={"path": "messages:list", "args": args})
+    assert (response.status_code, response.json()["code"]) == (400, "BadQueryArgs")
+
+
+@pytest.mark.parametrize("length", ["-5", "abc", "+5", "٣"])
+def test_an_invalid_content_length_is_a_bad_json_body(fake: FakeConvex, length: str) -> None:
+    app = make_wsgi_app(fake, admin_key=None)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/query",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": length,
+        "wsgi.input": io.BytesIO(b'{"path":"messages:list","args":{}}'),
+    }
+    statuses: list[str] = []
+    body = b"".join(app(environ, lambda status, headers, *_: statuses.append(status)))  # type: ignore[arg-type,func-returns-value]
+    assert statuses == ["400 Bad Request"]
+    assert json.loads(body)["code"] == "BadJsonBody"
 
 
 def test_a_malformed_function_path_is_a_bad_request(http: httpx.Client) -> None:

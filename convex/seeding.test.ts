@@ -87,6 +87,26 @@ describe("paged reads under Convex's transaction limits", () => {
     }
   });
 
+  test("readState never ends a page between two documents of one natural key", async () => {
+    const { t, apply } = setup(true);
+    await apply("a", creates(3, "a"));
+    // A second document for a001, as a store written by two seeders at once may hold.
+    await t.run(async (ctx) => {
+      const [first] = await ctx.db
+        .query("manifests")
+        .withIndex("by_natural_key", (q) => q.eq("naturalKey", "a001"))
+        .collect();
+      const { _id, _creationTime, ...fields } = first;
+      await ctx.db.insert("manifests", fields);
+    });
+    const pages = await allPages((after: string | null) =>
+      t.query(internal.seeding.readState, { table: "manifests", after, limit: 2, includeFields: false }),
+    );
+    const keys = pages.flatMap((page) => page.docs.map((doc) => doc.naturalKey));
+    expect(keys).toEqual(["a000", "a001", "a001", "a002"]);
+    expect(pages[0].docs.length).toBe(3);
+  });
+
   test("readLedger stops at its byte budget: pre-images of 18 MiB read page by page", async () => {
     const { t, apply } = setup(true);
     await apply("a", creates(9, "a", MIB - 1000));

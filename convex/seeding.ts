@@ -125,22 +125,30 @@ function checkMaxBytes(maxBytes: number | undefined): number {
  * Up to `limit` documents of `query`, stopping after the one whose size makes the bytes read
  * reach `maxBytes`; `more` says the page was cut (by count or bytes), so a cursor is due.
  * Sizes are Convex's own measure (`getDocumentSize`), the one its read limit counts.
+ * With `keyOf` (the cursor's field), a page never ends between two documents of one key: a
+ * cursor `gt(key)` would skip the second, and a duplicated natural key must never be hidden.
  */
 async function takeWithin<D extends Record<string, Value>>(
   query: AsyncIterable<D>,
   limit: number,
   maxBytes: number,
+  keyOf?: (doc: D) => Value,
 ): Promise<{ rows: D[]; more: boolean }> {
   const rows: D[] = [];
   let bytes = 0;
+  let full = false;
   for await (const doc of query) {
+    if (full && (keyOf === undefined || keyOf(doc) !== keyOf(rows[rows.length - 1]))) {
+      return { rows, more: true };
+    }
     rows.push(doc);
     bytes += getDocumentSize(doc);
-    if (rows.length >= limit || bytes >= maxBytes) {
+    full = full || rows.length >= limit || bytes >= maxBytes;
+    if (full && keyOf === undefined) {
       return { rows, more: true };
     }
   }
-  return { rows, more: false };
+  return { rows, more: full };
 }
 
 /** The args validator admits any seeded table's shape; the doc must be the op's table's. */
@@ -367,7 +375,12 @@ export const readState = internalQuery({
     const query = ctx.db
       .query(name)
       .withIndex("by_natural_key", (q) => (after === null ? q : q.gt("naturalKey", after)));
-    const { rows: docs, more } = await takeWithin(query, limit, checkMaxBytes(maxBytes));
+    const { rows: docs, more } = await takeWithin(
+      query,
+      limit,
+      checkMaxBytes(maxBytes),
+      (doc) => doc.naturalKey,
+    );
     return {
       docs: docs.map((doc) => {
         const { naturalKey, integration, checksum, runId } = doc;

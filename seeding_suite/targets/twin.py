@@ -40,7 +40,8 @@ def read_state(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
     query = ctx.db.query(table).with_index(
         "by_natural_key", (lambda q: q) if after is None else (lambda q: q.gt("naturalKey", after))
     )
-    rows, more = take_within(query, limit, checked_max_bytes(args.get("maxBytes")))
+    max_bytes = checked_max_bytes(args.get("maxBytes"))
+    rows, more = take_within(query, limit, max_bytes, key="naturalKey")
     docs = []
     for row in rows:
         entry = {k: row[k] for k in remote.COMMON_FIELDS}

@@ -41,22 +41,28 @@ def checked_max_bytes(max_bytes: float | None) -> int:
 
 
 def take_within(
-    query: Iterable[dict[str, Any]], limit: int, max_bytes: int
+    query: Iterable[dict[str, Any]], limit: int, max_bytes: int, key: str | None = None
 ) -> tuple[list[dict[str, Any]], bool]:
     """Up to `limit` rows, stopping after the one whose size makes the bytes read reach
     `max_bytes`; the flag says the page was cut (a cursor is due).
 
     A row's size is Convex's measure of the whole document, system fields included: what its
-    read limit charges and what `getDocumentSize` gives convex/seeding.ts.
+    read limit charges and what `getDocumentSize` gives convex/seeding.ts. With `key` (the
+    cursor's field), a page never ends between two rows of one key: a cursor `gt(key)` would
+    skip the second, and a duplicated natural key must never be hidden.
     """
     rows: list[dict[str, Any]] = []
     read = 0
+    full = False
     for row in query:
+        if full and (key is None or row[key] != rows[-1][key]):
+            return rows, True
         rows.append(row)
         read += value_size(row)
-        if len(rows) >= limit or read >= max_bytes:
+        full = full or len(rows) >= limit or read >= max_bytes
+        if full and key is None:
             return rows, True
-    return rows, False
+    return rows, full
 
 
 def find_one(ctx: Any, table: str, index: str, field: str, value: object) -> dict[str, Any] | None:

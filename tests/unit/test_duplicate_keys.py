@@ -92,3 +92,22 @@ def test_the_health_check_fails_a_run_over_a_duplicated_key(doubled: Path, tmp_p
     assert f"health check failed: duplicates: stripe: {DUPLICATE}" in message
     assert "rolled back automatically" in message
     assert report.results["stripe"].action == "failed"
+
+
+def test_a_page_never_ends_between_the_two_documents_of_a_key(doubled: Path) -> None:
+    # Cursors are `after` a natural key: a page ending between the pair hid the second one.
+    target = LocalTarget(seeding_deployment(doubled))
+    try:
+        keys, after = [], None
+        while True:
+            page = target.query(
+                "seeding:readState",
+                {"table": "actions", "after": after, "limit": 2, "includeFields": False},
+            )
+            keys.extend(doc["naturalKey"] for doc in page["docs"])
+            after = page["next"]
+            if after is None:
+                break
+    finally:
+        target.close()
+    assert keys == ["monday/do-thing", "stripe/do-thing", "stripe/do-thing"]

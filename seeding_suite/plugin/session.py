@@ -75,7 +75,7 @@ class SeedingSession:
         if getattr(report, REUSED, False):
             self.reused += 1
         self.outcomes.note_report(
-            report.nodeid, report.outcome, report.when, report.user_properties
+            report.nodeid, report.outcome, report.when, report.user_properties, report.location[0]
         )
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -98,6 +98,7 @@ class SeedingSession:
                 self.outcomes,
                 self._after_batch,
                 lambda count: processes_for(self.config, count),
+                self._notice,
             )
             self.result = stage.run(reseed=self.reseed_requested)
             session.testscollected += len(self.result.cases)  # keeps the progress at 100 %
@@ -129,16 +130,20 @@ class SeedingSession:
             return "error", "", ("SEED ERROR", {"red": True})
         return "", "", ("", {})
 
-    def _after_batch(self, done: int, total: int) -> None:
-        """Say so; and freeze what the target now holds, so later collections skip it.
+    def _after_batch(self, done: int, total: int, said: str) -> None:
+        """Say what is known of the batch; and freeze what the target now holds, so later
+        collections skip it.
 
         The embedded target keeps every document it was given for the rest of the run: at
         10,000 manifests, each full collection walked all of them again.
         """
+        self._notice(f"seed: batch {done}/{total} {said}")
+        self.config.stash[collector_key].freeze()
+
+    def _notice(self, line: str) -> None:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
-            reporter.write_line(f"seed: batch {done}/{total} written")
-        self.config.stash[collector_key].freeze()
+            reporter.write_line(line)
 
     def _suite_properties(self) -> None:
         checksums = sorted(c for r in self.outcomes.records.values() for c in r.checksums)
@@ -188,4 +193,7 @@ class SeedingSession:
             terminalreporter.write_line(line)
         if self.result.guarded:
             terminalreporter.write_line(f"NOT SEEDED: {GUARD}", red=True, bold=True)
+        report = self.result.report
+        for note in [] if report is None or self.result.plan else report.notes:
+            terminalreporter.write_line(note, red=True, bold=True)
         terminalreporter.write_line(self.result.summary_line())

@@ -104,6 +104,7 @@ class GuardedSeeder:
                 counted=self.target,
             )
             report = seeder.run(candidates, run, options)
+            seeder.settle(report)  # the target may answer again: verify what is known
             self.outcome = None
             reason = rolled_back_by = None
             # A run that wrote nothing has nothing to roll back: it is not read again.

@@ -120,6 +120,24 @@ class Prepared:
 # ("written", "failed: ...", "result unknown ..."): a batch is "written" only when the target
 # said so, directly or when read back.
 Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A batch that was sent and got no reply: what reading it back needs."""
+
+    run_id: str
+    id: str
+    position: tuple[int, int]  # its number, and the number of batches
+    batch: Batch
+    lost: ConvexError
+    planned: dict[str, tuple[Result, DocCounts]]  # its integrations' results before it was sent
+
+    @property
+    def where(self) -> str:
+        return f"batch {self.position[0]}/{self.position[1]}"
+
+
 # Told which deferred candidates are about to load, before any is: a stage may load them ahead.
 Preload = Callable[[Sequence[DesiredIntegration]], None]
 
@@ -143,6 +161,7 @@ class Seeder:
         self.limits = limits or BatchLimits()
         self.progress = progress
         self.preload = preload
+        self._unsettled: list[_Sent] = []  # batches sent whose result could not be learned
 
     @property
     def calls(self) -> int:
@@ -323,6 +342,7 @@ class Seeder:
         the recorded count is the run's whole count. A target that cannot take the record
         is noted in the report, not raised: what the run wrote is known either way.
         """
+        self.settle(report)
         report.seconds = time.time() - report.started
         failed = reason is not None or any(r.action == "failed" for r in report.results.values())
         try:
@@ -353,8 +373,7 @@ class Seeder:
         failed: set[str],
     ) -> str:
         """Send one batch; what is known of it (a ConvexError never leaves here)."""
-        number, total = position
-        where = f"batch {number}/{total}"
+        number, _ = position
         blocked = [i for i in batch.integrations if deps.get(i, set()) & failed]
         if blocked:
             for integration in blocked:
@@ -372,7 +391,12 @@ class Seeder:
                 "remote.ApplyBatchResult", self.target.mutation(remote.APPLY_BATCH, args)
             )
         except ConvexTransportError as exc:  # sent, maybe applied: the reply is what was lost
-            return self._read_back(run.run_id, batch_id, where, batch, report, exc)
+            planned = {
+                i: (report.results[i].action, report.results[i].counts) for i in batch.integrations
+            }
+            return self._read_back(
+                _Sent(run.run_id, batch_id, position, batch, exc, planned), report
+            )
         except ConvexError as exc:  # the target refused it: an atomic batch wrote nothing
             message = _describe_failure(exc)
             _fail(report, batch.integrations, message)
@@ -380,44 +404,47 @@ class Seeder:
         _count_outcomes(batch, applied["outcomes"], report)
         return "written"
 
-    def _read_back(
-        self,
-        run_id: str,
-        batch_id: str,
-        where: str,
-        batch: Batch,
-        report: SeedReport,
-        lost: ConvexError,
-    ) -> str:
+    def _read_back(self, sent: _Sent, report: SeedReport) -> str:
         """What a batch whose reply was lost did, from the ledger rows it wrote (if any).
 
         A batch writes its data and its ledger rows in one transaction, so the rows say
-        exactly which of its ops wrote what, and no rows means nothing was written.
+        exactly which of its ops wrote what, and no rows means nothing was written. When the
+        target cannot be read either, the batch is kept for `settle` to try again.
         """
         from seeding_suite.engine.ledger import read_ledger  # it reads state through Seeder
 
+        batch, where = sent.batch, sent.where
         try:
-            entries = [e for e in read_ledger(self.target, run_id) if e["batchId"] == batch_id]
+            entries = [e for e in read_ledger(self.target, sent.run_id) if e["batchId"] == sent.id]
         except SeedingSuiteError as exc:
             _fail(
                 report,
                 batch.integrations,
-                f"{where} was sent but no reply came ({lost}), and reading it back failed too "
-                f"({exc}): the target may or may not hold this integration's writes from this "
-                "run; the next run finds out (it rewrites nothing already there)",
+                f"{where} was sent but no reply came ({sent.lost}), and reading it back failed "
+                f"too ({exc}): the target may or may not hold this integration's writes from "
+                "this run; the next run finds out (it rewrites nothing already there)",
                 unknown=True,
             )
+            self._unsettled.append(sent)
             return f"{UNKNOWN}: sent, no reply, and the target could not be read back"
         if not entries:
-            message = f"{where} failed: {lost}; read back from the target: it wrote nothing"
+            message = f"{where} failed: {sent.lost}; read back from the target: it wrote nothing"
             _fail(report, batch.integrations, message)
             return "failed: no reply, and read back: nothing written"
+        for integration, (action, counts) in sent.planned.items():
+            result = report.results[integration]
+            result.action, result.counts, result.unknown = action, counts, False
+            result.message = f"{where}'s reply was lost; read back from the target: written"
         _count_outcomes(batch, _ledger_outcomes(batch, entries), report)
-        for integration in batch.integrations:
-            report.results[
-                integration
-            ].message = f"{where}'s reply was lost; read back from the target: written"
         return "written (its reply was lost; read back from the target)"
+
+    def settle(self, report: SeedReport) -> None:
+        """Read back again the batches whose result was unknown: the target may answer now."""
+        unsettled, self._unsettled = self._unsettled, []
+        for sent in unsettled:
+            said = self._read_back(sent, report)
+            if self.progress is not None:
+                self.progress(*sent.position, f"read back again: {said}")
 
     def _record(
         self,

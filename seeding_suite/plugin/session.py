@@ -29,7 +29,7 @@ from seeding_suite.plugin.state import collector_key
 from seeding_suite.settings import actor, git_commit
 
 if TYPE_CHECKING:
-    from collections.abc import Generator
+    from collections.abc import Generator, Sequence
 
     from seeding_suite.runner import CheckRunner
 
@@ -100,19 +100,32 @@ class SeedingSession:
                 lambda count: processes_for(self.config, count),
                 self._notice,
             )
-            self.result = stage.run(reseed=self.reseed_requested)
-            session.testscollected += len(self.result.cases)  # keeps the progress at 100 %
-            for case in self.result.cases:
-                emit_seed_case(
-                    self.config,
-                    case.manifest,
-                    case.outcome,
-                    case.message,
-                    case.properties,
-                    case.seconds,
-                )
+            try:
+                self.result = stage.run(reseed=self.reseed_requested)
+            except Exception as exc:
+                # A bug, maybe after writes: the audit log still gets the run's properties,
+                # what the target says it wrote and the cases known so far, and the run
+                # record no longer says succeeded. pytest then reports the INTERNALERROR.
+                self.result = stage.result
+                self._emit_cases(session)
+                self._suite_properties(stage.internal_error(exc))
+                raise
+            self._emit_cases(session)
         self._suite_properties()
         return result
+
+    def _emit_cases(self, session: pytest.Session) -> None:
+        assert self.result is not None
+        session.testscollected += len(self.result.cases)  # keeps the progress at 100 %
+        for case in self.result.cases:
+            emit_seed_case(
+                self.config,
+                case.manifest,
+                case.outcome,
+                case.message,
+                case.properties,
+                case.seconds,
+            )
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_report_teststatus(
@@ -145,7 +158,8 @@ class SeedingSession:
         if reporter is not None:
             reporter.write_line(line)
 
-    def _suite_properties(self) -> None:
+    def _suite_properties(self, known: Sequence[tuple[str, str]] = ()) -> None:
+        """The run's properties; `known` (what the target says) wins over the stage's."""
         checksums = sorted(c for r in self.outcomes.records.values() for c in r.checksums)
         props: list[tuple[str, str]] = [
             ("run_id", self.settings.run_id),
@@ -166,7 +180,9 @@ class SeedingSession:
             props.extend((name, str(count)) for name, count in self.result.totals().items())
             if self.result.plan:
                 props.append(("plan", "\n".join(self.result.plan)))
-        add_suite_properties(self.config, props)
+        overridden = {name for name, _ in known}
+        props = [(name, value) for name, value in props if name not in overridden]
+        add_suite_properties(self.config, [*props, *known])
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

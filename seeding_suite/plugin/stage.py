@@ -13,13 +13,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from seeding_suite import __version__
+from seeding_suite import __version__, remote
 from seeding_suite.engine.checksum import combine
 from seeding_suite.engine.desired import DesiredDoc, DesiredIntegration, ManifestChanged
 from seeding_suite.engine.guarded import GuardedSeeder
 from seeding_suite.engine.health import HealthSettings
 from seeding_suite.engine.lock import LockSettings, new_holder
 from seeding_suite.engine.planview import load_plan, plan_document, plan_lines
+from seeding_suite.engine.runs import ledger_counts
 from seeding_suite.engine.seeder import IntegrationResult, RunInfo, Seeder, SeedOptions, SeedReport
 from seeding_suite.errors import PlanError, SeedingSuiteError
 from seeding_suite.loading.source import import_parsers
@@ -147,6 +148,31 @@ class SeedStage:
         result.cases.extend(_skipped_case(record, reason) for record, reason in blocked.values())
         result.cases.sort(key=lambda c: c.manifest)
         return result
+
+    def internal_error(self, exc: BaseException) -> list[tuple[str, str]]:
+        """An unexpected error ended the stage: the audit log's account of the run from the
+        target (its ledger says what it wrote), and its record marked failed (it may have been
+        written as succeeded just before the error)."""
+        reason = f"internal error in the seed stage: {type(exc).__name__}: {exc}"
+        known = [("internal_error", reason)]
+        if self.settings.plan:
+            return known
+        run_id = self.settings.run_id
+        try:
+            target = open_target(self.settings.target, wait_seconds=self.settings.lock.wait_seconds)
+            try:
+                record = target.query(remote.GET_RUN, {"runId": run_id})
+                if record is not None:
+                    written = ledger_counts(target, run_id)["documentsWritten"]
+                    known.append(("documents_written", str(written)))
+                    counts = {**record["counts"], "documentsWritten": written}
+                    failed = {**record, "status": "failed", "reason": reason, "counts": counts}
+                    target.mutation(remote.RECORD_RUN, {"run": failed})
+            finally:
+                target.close()
+        except SeedingSuiteError as again:
+            known.append(("run_record", f"could not be marked failed: {again}"))
+        return known
 
     # ------------------------------------------------------------------ selection
 

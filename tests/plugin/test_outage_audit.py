@@ -70,8 +70,8 @@ def test_an_outage_mid_run_is_reported_as_the_target_holds_it(
     out.fnmatch_lines(
         [
             "seed: batch 1/3 written",
-            "seed: batch 2/3 result unknown: sent, no reply, and the target could not be read back",
-            "seed: batch 2/3 read back again: written (its reply was lost; read back from the target)",
+            "seed: batch 2/3 result unknown: sent, no reply, and the target could not be *",
+            "seed: batch 2/3 read back again: written (its reply was lost; read back from *",
         ]
     )
     assert not any(line.startswith("seed: batch 3/3") for line in out.lines)

@@ -180,14 +180,23 @@ class SeedingSession:
             props.extend((name, str(count)) for name, count in self.result.totals().items())
             if self.result.plan:
                 props.append(("plan", "\n".join(self.result.plan)))
+            report = self.result.report
+            if report is not None and report.notes:
+                props.append(("notes", "\n".join(report.notes)))
         overridden = {name for name, _ in known}
         props = [(name, value) for name, value in props if name not in overridden]
         add_suite_properties(self.config, [*props, *known])
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """A run stopped by the production guard did not seed: its exit code says so."""
-        if self.result is not None and self.result.guarded and session.exitstatus == 0:
+        """A run stopped by the production guard did not seed, and one with notes (a refused
+        prune, a target that stopped answering, a run record not written) did not do all it
+        should: the exit code says so."""
+        result = self.result
+        troubled = result is not None and (
+            result.guarded or (result.report is not None and bool(result.report.notes))
+        )
+        if troubled and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

@@ -78,6 +78,7 @@ def test_an_outage_mid_run_is_reported_as_the_target_holds_it(
 
     local = LocalTarget(fake)
     suite = run.suite_props()
+    assert suite["notes"] == "the target stopped answering at batch 2/3"
     held = Counter(entry["integration"] for entry in read_ledger(local, suite["run_id"]))
     props = seed_props(run)
     assert {i: p["action"] for i, p in props.items()} == {

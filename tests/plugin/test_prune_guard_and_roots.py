@@ -129,7 +129,7 @@ def test_an_internal_error_after_writes_keeps_the_audit_log_and_fails_the_record
 ) -> None:
     three_integrations(project)
     project.pytester.makeconftest(BOOM_AFTER_SEEDING)
-    run = project.run()
+    run = project.run(subprocess=True)  # the patch must not outlive this run
     assert run.result.ret == pytest.ExitCode.INTERNAL_ERROR
     assert sorted(project.state()) == ["core", "monday", "stripe"]  # it did write
     suite = run.suite_props()

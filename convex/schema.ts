@@ -79,6 +79,8 @@ export const runRecord = v.object({
     failed: v.number(),
     documentsWritten: v.number(),
     convexCalls: v.number(),
+    // Integrations pruned; optional: run records written before it existed lack it.
+    deleted: v.optional(v.number()),
   }),
   rollbackOf: v.optional(v.string()),
   rolledBackBy: v.optional(nullableString),

@@ -10,9 +10,9 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from seeding_suite import __version__, remote
+from seeding_suite import __version__
 from seeding_suite.settings import actor, new_run_id, target_settings
 
 if TYPE_CHECKING:
@@ -39,6 +39,15 @@ def _when(ms: object) -> str:
 
 
 def _status(run: dict[str, Any]) -> str:
+    if run["status"] == "abandoned":
+        ledger = run["ledger"]
+        expired = run.get("leaseExpiredAt")
+        return (
+            f"abandoned (its lease {'expired ' + _when(expired) if expired else 'has expired'};"
+            f" its ledger holds {ledger['documentsWritten']} write(s): "
+            f"{ledger['documentsCreated']} created, {ledger['documentsUpdated']} updated, "
+            f"{ledger['documentsDeleted']} deleted, in {ledger['integrations']} integration(s))"
+        )
     if run.get("rolledBackBy"):
         return f"{run['status']}, rolled back by {run['rolledBackBy']}"
     if run.get("rollbackOf"):
@@ -48,9 +57,11 @@ def _status(run: dict[str, Any]) -> str:
 
 def cmd_runs(args: argparse.Namespace) -> int:
     """List the target's runs, newest first: environment, actor, status and counts."""
+    from seeding_suite.engine.runs import list_runs
+
     target = _open(args, read_only=True)
     try:
-        runs = cast("list[dict[str, Any]]", target.query(remote.LIST_RUNS, {"limit": args.limit}))
+        runs = list_runs(target, args.limit)
     finally:
         target.close()
     if args.json:
@@ -61,8 +72,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
         print(
             f"{run['runId']:<34} {_when(run['startedAt'])}  {run['environment']:<12} "
             f"{run['actor']:<16} {_status(run)}\n    {c['created']} created, {c['updated']} "
-            f"updated, {c['unchanged']} unchanged, {c['reseeded']} reseeded, {c['skipped']} "
-            f"skipped, {c['failed']} failed; {c['documentsWritten']} documents written"
+            f"updated, {c['unchanged']} unchanged, {c['reseeded']} reseeded, "
+            f"{c.get('deleted', 0)} deleted, {c['skipped']} skipped, {c['failed']} failed; "
+            f"{c['documentsWritten']} documents written, {c['convexCalls']} Convex calls"
             + (f"\n    reason: {run['reason']}" if run.get("reason") else "")
         )
     print(f"{len(runs)} run(s)")

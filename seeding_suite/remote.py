@@ -296,6 +296,7 @@ class RunCounts(TypedDict):
     failed: int
     documentsWritten: int
     convexCalls: int
+    deleted: NotRequired[int]  # integrations pruned (absent from records made before it)
 
 
 class RunRecord(TypedDict):

@@ -68,7 +68,12 @@ def target_settings(
 
 
 def manifest_roots(rootdir: Path, override: Sequence[str] = ()) -> list[Path]:
-    """Manifest roots: the option, else `[tool.seeding_suite] manifest_roots`, else manifests/."""
+    """Manifest roots: the option, else `[tool.seeding_suite] manifest_roots`, else manifests/.
+
+    A root named by the option or the configuration must exist (ConfigurationError): a
+    mistyped root is an empty catalog, and `--prune` would then empty the target. The default
+    may be missing (a project that has no catalog yet collects nothing).
+    """
     names: Sequence[str] = override
     if not names:
         pyproject = rootdir / "pyproject.toml"
@@ -82,7 +87,12 @@ def manifest_roots(rootdir: Path, override: Sequence[str] = ()) -> list[Path]:
         ):
             raise ConfigurationError("[tool.seeding_suite] manifest_roots must be a list of paths")
         names = configured or DEFAULT_ROOTS
-    return [(rootdir / name).resolve() for name in names]
+    roots = [(rootdir / name).resolve() for name in names]
+    if names is not DEFAULT_ROOTS:
+        missing = [name for name, root in zip(names, roots, strict=True) if not root.exists()]
+        if missing:
+            raise ConfigurationError(f"manifest root(s) not found: {', '.join(missing)}")
+    return roots
 
 
 MAX_MANIFEST_BYTES_INI = "seeding_max_manifest_bytes"

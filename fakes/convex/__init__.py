@@ -23,7 +23,7 @@ from fakes.convex.errors import (
     SchemaDefinitionError,
     TransactionLimitError,
 )
-from fakes.convex.faults import Fault, FaultInjector
+from fakes.convex.faults import Fault, FaultInjector, Outage
 from fakes.convex.ids import Clock, ManualClock, SystemClock, decode_id, is_valid_id
 from fakes.convex.paths import FunctionPath, parse_function_path
 from fakes.convex.query import IndexRangeBuilder, QueryBuilder
@@ -65,6 +65,7 @@ __all__ = [
     "MemoryStorage",
     "MutationCtx",
     "OccFailure",
+    "Outage",
     "QueryBuilder",
     "QueryCtx",
     "RunningServer",

@@ -7,6 +7,7 @@ after it ran (a mutation committed, but its reply was lost).
 from __future__ import annotations
 
 import enum
+import io
 import json
 import random
 import threading
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from _typeshed import OptExcInfo
 
-__all__ = ["Fault", "FaultInjector", "InjectedEvent"]
+__all__ = ["Fault", "FaultInjector", "InjectedEvent", "Outage"]
 
 
 class Fault(enum.Enum):
@@ -80,7 +81,7 @@ class FaultInjector:
             )
             return [body]
         if fault is Fault.LOSE_REPLY:
-            self._run_and_discard(environ)
+            self.run_and_discard(self._app, environ)
         if fault is not None:
             start_response("502 Bad Gateway", [("Content-Length", "0")])
             return [b""]
@@ -95,13 +96,16 @@ class FaultInjector:
             self.events.append(InjectedEvent(self._requests, path, fault))
             return fault
 
-    def _run_and_discard(self, environ: WSGIEnvironment) -> None:
+    @staticmethod
+    def run_and_discard(app: WSGIApplication, environ: WSGIEnvironment) -> None:
+        """Run the request to its end, as a server would, and throw its reply away."""
+
         def ignore_start(
             status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None, /
         ) -> Callable[[bytes], object]:
             return len
 
-        result = self._app(environ, ignore_start)
+        result = app(environ, ignore_start)
         try:
             for _chunk in result:
                 pass
@@ -109,3 +113,63 @@ class FaultInjector:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
+
+
+class Outage:
+    """WSGI middleware: the server goes away in the middle of a call, for `requests` requests.
+
+    The outage begins at the `occurrence`-th `/api/` request that calls `function` (the
+    request's JSON `path`): that request runs (a mutation commits) and its reply is lost,
+    then it and the next `requests - 1` requests get a 502 with an empty body without
+    running. After that the server answers again. `events` records each failed request.
+    """
+
+    def __init__(
+        self, app: WSGIApplication, *, function: str, occurrence: int = 1, requests: int = 1
+    ) -> None:
+        if occurrence < 1 or requests < 1:
+            raise ValueError("occurrence and requests count from 1")
+        self._app = app
+        self._function = function
+        self._occurrence = occurrence
+        self._left = requests
+        self._seen = 0
+        self._lock = threading.Lock()
+        self._requests = 0
+        self.events: list[InjectedEvent] = []
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith("/api/"):
+            return self._app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        fault = self._choose(path, body)
+        if fault is Fault.LOSE_REPLY:
+            FaultInjector.run_and_discard(self._app, environ)
+        if fault is not None:
+            start_response("502 Bad Gateway", [("Content-Length", "0")])
+            return [b""]
+        return self._app(environ, start_response)
+
+    def _choose(self, path: str, body: bytes) -> Fault | None:
+        with self._lock:
+            self._requests += 1
+            if self._seen < self._occurrence:
+                try:
+                    called = json.loads(body).get("path")
+                except (ValueError, AttributeError):
+                    called = None
+                if called == self._function:
+                    self._seen += 1
+                if self._seen < self._occurrence:
+                    return None
+                fault = Fault.LOSE_REPLY
+            elif self._left > 0:
+                fault = Fault.DROP_BEFORE
+            else:
+                return None
+            self._left -= 1
+            self.events.append(InjectedEvent(self._requests, path, fault))
+            return fault

@@ -10,14 +10,12 @@ is the `seeding-suite rollback` command's engine: plan and apply under the same 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from seeding_suite import remote
 from seeding_suite.engine.health import HealthProblem, HealthSettings, check_health
 from seeding_suite.engine.lock import Lease, LeasedTarget, LockSettings, new_holder
 from seeding_suite.engine.plan import DocCounts
 from seeding_suite.engine.rollback import (
-    RollbackError,
     RollbackInfo,
     RollbackPlan,
     RollbackResult,
@@ -25,9 +23,11 @@ from seeding_suite.engine.rollback import (
     plan_rollback,
 )
 from seeding_suite.engine.seeder import RunInfo, Seeder, SeedOptions, SeedReport
+from seeding_suite.errors import SeedingSuiteError
+from seeding_suite.targets.base import CountingTarget
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from seeding_suite.engine.batching import BatchLimits
     from seeding_suite.engine.desired import DesiredIntegration
@@ -65,8 +65,14 @@ class GuardedSeeder:
         health: HealthSettings | None = None,
         holder: str | None = None,
         preload: Preload | None = None,
+        waiting: Callable[[str], None] | None = None,
     ) -> None:
-        self.target = target
+        # Every call of the run is counted here (lease, records, health, rollback), so the
+        # run record's convexCalls is the audit log's; a CountingTarget given is shared.
+        self.target = target if isinstance(target, CountingTarget) else CountingTarget(target)
+        self.waiting = (
+            waiting  # told, every few seconds, whom a run waiting for the lease waits for
+        )
         self.limits = limits
         self.progress = progress
         self.preload = preload
@@ -81,33 +87,58 @@ class GuardedSeeder:
         run: RunInfo,
         options: SeedOptions | None = None,
     ) -> SeedReport:
-        """Seed under the lease; raises LockTimeout when the target stays busy."""
+        """Seed under the lease; raises LockTimeout when the target stays busy.
+
+        The run record is written last, after the health checks (and any rollback), with
+        every call of the run counted, the lease release that follows it included.
+        """
         holder = self.holder or new_holder(run.actor)
-        with Lease(self.target, self.lock, holder, run.run_id) as lease:
+        lease = Lease(self.target, self.lock, holder, run.run_id, waiting=self.waiting)
+        with lease:
             leased = LeasedTarget(self.target, lease)
             seeder = Seeder(
-                leased, limits=self.limits, progress=self.progress, preload=self.preload
+                leased,
+                limits=self.limits,
+                progress=self.progress,
+                preload=self.preload,
+                counted=self.target,
             )
-            report = seeder.seed(candidates, run, options)
+            report = seeder.run(candidates, run, options)
+            seeder.settle(report)  # the target may answer again: verify what is known
             self.outcome = None
+            reason = rolled_back_by = None
             # A run that wrote nothing has nothing to roll back: it is not read again.
             if self.health.enabled and report.documents_written > 0:
-                state = Seeder(leased).read_state()
-                problems = check_health(leased, state, candidates, report, self.health.checks)
+                try:
+                    state = Seeder(leased).read_state()
+                    problems = check_health(leased, state, candidates, report, self.health.checks)
+                except SeedingSuiteError as exc:
+                    report.notes.append(
+                        f"the health checks could not read the target ({exc}): this run's "
+                        "writes are not verified and were not rolled back"
+                    )
+                    problems = []
                 if problems:
                     self.outcome = self._roll_back(leased, run, report, problems)
+                    rolled_back_by = self.outcome.rollback_run_id
+                    reason = _failure_message(self.outcome, run.run_id)
+            later = 1 if lease.held else 0  # the release
+            seeder.finish(
+                run, report, reason=reason, rolled_back_by=rolled_back_by, later_calls=later
+            )
             return report
 
     def _roll_back(
         self, target: ConvexTarget, run: RunInfo, report: SeedReport, problems: list[HealthProblem]
     ) -> HealthOutcome:
+        """Undo the run; its results say so (the caller writes the run's record)."""
         outcome = HealthOutcome(problems)
         info = RollbackInfo(
             f"{run.run_id}-rollback", run.actor, run.harness_version, outcome.message
         )
         try:
             undone = apply_rollback(target, plan_rollback(target, run.run_id), info)
-        except RollbackError as exc:
+        except SeedingSuiteError as exc:  # refused, or the target stopped answering
             outcome.rollback_error = str(exc)
         else:
             outcome.rollback_run_id = undone.runs[0][0] if undone.runs else None
@@ -116,17 +147,6 @@ class GuardedSeeder:
             if result.action in WRITING or integration in named:
                 result.action, result.counts = "failed", DocCounts()
                 result.message = _failure_message(outcome, run.run_id)
-        record = cast(
-            "remote.RunRecord | None", target.query(remote.GET_RUN, {"runId": run.run_id})
-        )
-        if record is not None:
-            failed = sum(1 for r in report.results.values() if r.action == "failed")
-            counts = {**record["counts"], "failed": failed}
-            reason = _failure_message(outcome, run.run_id)
-            target.mutation(
-                remote.RECORD_RUN,
-                {"run": {**record, "status": "failed", "counts": counts, "reason": reason}},
-            )
         return outcome
 
 

@@ -37,6 +37,7 @@ class LockSettings:
     wait_seconds: float = 120.0
     poll_seconds: float = 1.0
     name: str = LOCK_NAME
+    notice_seconds: float = 5.0  # a waiting run says whom it waits for this often
 
 
 class LockError(SeedError):
@@ -82,6 +83,7 @@ class Lease:
         *,
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        waiting: Callable[[str], None] | None = None,
     ) -> None:
         self.target = target
         self.settings = settings
@@ -89,7 +91,13 @@ class Lease:
         self.run_id = run_id
         self._sleep = sleep
         self._monotonic = monotonic
+        self._waiting = waiting  # told whom this run waits for, every notice_seconds
         self._renewed_at: float | None = None
+
+    @property
+    def held(self) -> bool:
+        """Whether this process holds the lease (release() then makes one more call)."""
+        return self._renewed_at is not None
 
     @property
     def ref(self) -> remote.LockRef:
@@ -102,14 +110,25 @@ class Lease:
 
     def acquire(self) -> None:
         """Take the lease, waiting up to `wait_seconds`; raises LockTimeout naming the holder."""
-        deadline = self._monotonic() + self.settings.wait_seconds
+        began = self._monotonic()
+        deadline = began + self.settings.wait_seconds
         args = {**self.ref, "runId": self.run_id, "ttlMs": self.ttl_ms}
+        noticed: float | None = None
         while True:
             state = cast("remote.LockState", self.target.mutation(remote.ACQUIRE_LOCK, args))
             if state["acquired"]:
                 self._renewed_at = self._monotonic()
                 return
-            remaining = deadline - self._monotonic()
+            now = self._monotonic()
+            remaining = deadline - now
+            due = noticed is None or now - noticed >= self.settings.notice_seconds
+            if self._waiting is not None and remaining > 0 and due:
+                noticed = now
+                self._waiting(
+                    f"waiting for the lease on {self.target.description}: held by "
+                    f"{describe_holder(state)}; waited {now - began:.0f} s of "
+                    f"{self.settings.wait_seconds:g} s"
+                )
             if remaining <= 0:
                 raise LockTimeout(
                     f"the target {self.target.description} is locked by {describe_holder(state)};"

@@ -25,7 +25,12 @@ from seeding_suite.engine.desired import DesiredIntegration, ManifestChanged, do
 from seeding_suite.engine.gating import gate
 from seeding_suite.engine.plan import DocCounts, IntegrationPlan, plan_all
 from seeding_suite.engine.state import StoredDoc, TargetState
-from seeding_suite.errors import ConvexError, ConvexFunctionError
+from seeding_suite.errors import (
+    ConvexError,
+    ConvexFunctionError,
+    ConvexTransportError,
+    SeedingSuiteError,
+)
 from seeding_suite.targets.base import CountingTarget
 
 if TYPE_CHECKING:
@@ -33,6 +38,7 @@ if TYPE_CHECKING:
 
 Result = Literal["created", "updated", "unchanged", "reseeded", "deleted", "skipped", "failed"]
 PAGE = 1000
+UNKNOWN = "result unknown"  # how a batch whose outcome could not be learned is described
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,9 @@ class RunInfo:
     harness_version: str
     catalog_checksum: str
     git_commit: str | None = None
+    # Seed cases the caller skipped before the engine saw them (checks failed, environment):
+    # the run record counts them with its own skips, as the audit log does.
+    skipped_elsewhere: int = 0
 
 
 @dataclass
@@ -57,6 +66,9 @@ class IntegrationResult:
     message: str | None = None
     version: str | None = None
     checksum: str | None = None
+    # Its batch was sent, no reply came and the target could not be read back: whether this
+    # run wrote it is not known (counts are then zero, and must not be read as "nothing").
+    unknown: bool = False
 
 
 @dataclass
@@ -68,13 +80,15 @@ class SeedReport:
     calls: int = 0
     batches: int = 0
     seconds: float = 0.0
+    started: float = 0.0  # time.time() when the run was recorded as running
+    notes: list[str] = field(default_factory=list)  # run-wide: what was refused or went wrong
 
     @property
     def documents_written(self) -> int:
         return sum(r.counts.written for r in self.results.values())
 
     def tally(self) -> dict[str, int]:
-        names = ("created", "updated", "unchanged", "reseeded", "skipped", "failed")
+        names = ("created", "updated", "unchanged", "reseeded", "deleted", "skipped", "failed")
         return {n: sum(1 for r in self.results.values() if r.action == n) for n in names}
 
 
@@ -84,6 +98,7 @@ class SeedOptions:
 
     reseed: frozenset[str] = frozenset()
     prune: bool = False  # delete integrations the target holds that are not in `keep`
+    prune_all: bool = False  # ... even when that is more than half of what the target holds
     keep: frozenset[str] = frozenset()  # what the catalog has for this environment
     verify: bool = False  # read whole rows and rewrite rows edited by hand (strategy full)
     allow_downgrade: bool = False
@@ -101,7 +116,28 @@ class Prepared:
     deps: dict[str, set[str]]
 
 
-Progress = Callable[[int, int], None]
+# Told after each batch: its number, the number of batches, and what is known of it
+# ("written", "failed: ...", "result unknown ..."): a batch is "written" only when the target
+# said so, directly or when read back.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A batch that was sent and got no reply: what reading it back needs."""
+
+    run_id: str
+    id: str
+    position: tuple[int, int]  # its number, and the number of batches
+    batch: Batch
+    lost: ConvexError
+    planned: dict[str, tuple[Result, DocCounts]]  # its integrations' results before it was sent
+
+    @property
+    def where(self) -> str:
+        return f"batch {self.position[0]}/{self.position[1]}"
+
+
 # Told which deferred candidates are about to load, before any is: a stage may load them ahead.
 Preload = Callable[[Sequence[DesiredIntegration]], None]
 
@@ -116,16 +152,21 @@ class Seeder:
         limits: BatchLimits | None = None,
         progress: Progress | None = None,
         preload: Preload | None = None,
+        counted: CountingTarget | None = None,
     ) -> None:
-        self.target = CountingTarget(target)
+        # `counted`: the counter underneath `target` that the whole run's calls go through (a
+        # guarded run's lease calls too), so the run record counts what the audit log counts.
+        self.counter = counted if counted is not None else CountingTarget(target)
+        self.target: ConvexTarget = target if counted is not None else self.counter
         self.limits = limits or BatchLimits()
         self.progress = progress
         self.preload = preload
+        self._unsettled: list[_Sent] = []  # batches sent whose result could not be learned
 
     @property
     def calls(self) -> int:
-        """Convex calls this seeder made (the summary's "Convex calls")."""
-        return self.target.calls
+        """Convex calls made so far (the summary's "Convex calls")."""
+        return self.counter.calls
 
     def _pages(self, table: str, *, include_fields: bool) -> Iterator[remote.StateDoc]:
         after: str | None = None
@@ -195,6 +236,15 @@ class Seeder:
         checksums = {d.id: d.checksum for d in gated.allowed}
         held = set(checksums) | {i for i, r in report.results.items() if r.action == "failed"}
         pruned = state.integrations() - options.keep - held if options.prune else set()
+        refusal = _prune_refusal(pruned, state, options)
+        if refusal is not None:
+            report.notes.append(refusal)
+            for integration in sorted(pruned):
+                version = state.versions.get(integration)
+                report.results[integration] = IntegrationResult(
+                    integration, "failed", message=refusal, version=version
+                )
+            pruned = set()
         plans = plan_all(gated.allowed, state, reseed=options.reseed, prune=pruned)
         fitting: list[IntegrationPlan] = []
         for plan in plans:
@@ -222,11 +272,27 @@ class Seeder:
         # Kept up to date batch by batch: rebuilding it from every result for every batch
         # made a 10,000-integration seed quadratic.
         failed = {i for i, r in report.results.items() if r.action == "failed"}
+        stopped: str | None = None  # why no further batch is sent
         for number, batch in enumerate(batches, start=1):
-            self._apply(run, number, batch, report, prepared.deps, failed)
+            where = f"batch {number}/{len(batches)}"
+            if stopped is not None:
+                _fail(report, batch.integrations, f"{where} was not sent: {stopped}")
+                continue
+            try:
+                said = self._apply(
+                    run, (number, len(batches)), batch, report, prepared.deps, failed
+                )
+            except SeedingSuiteError as exc:  # before sending (e.g. the lease was lost)
+                said = f"not sent: {exc}"
+                _fail(report, batch.integrations, f"{where} was not sent: {exc}")
+                stopped = f"the run stopped at {where}: {exc}"
+            if said.startswith(UNKNOWN):
+                stopped = f"the target stopped answering at {where}"
             failed.update(i for i in batch.integrations if report.results[i].action == "failed")
             if self.progress is not None:
-                self.progress(number, len(batches))
+                self.progress(number, len(batches), said)
+        if stopped is not None:
+            report.notes.append(stopped)
         report.batches = len(batches)
         return report
 
@@ -237,29 +303,78 @@ class Seeder:
         options: SeedOptions | None = None,
     ) -> SeedReport:
         """Seed `candidates` (dependency order, all checks passed) and record the run."""
+        report = self.run(candidates, run, options)
+        self.finish(run, report)
+        return report
+
+    def run(
+        self,
+        candidates: Sequence[DesiredIntegration],
+        run: RunInfo,
+        options: SeedOptions | None = None,
+    ) -> SeedReport:
+        """Record the run as running, decide and apply; `finish` writes its final record.
+
+        Raises only before the first batch is sent (nothing written); from then on, what
+        goes wrong is in the report, so what was written is never lost with an exception.
+        """
         options = options or SeedOptions()
         started = time.time()
-        self._record(run, SeedReport(run.run_id), "running", started, None)
+        self._record(run, SeedReport(run.run_id, started=started), "running", None)
         prepared = self.prepare(candidates, run, options)
+        prepared.report.started = started
         if prepared.conflicts:
             rows = [c.record(run.run_id) for c in prepared.conflicts]
             self.target.mutation(remote.RECORD_CONFLICTS, {"conflicts": rows})
-        report = self.apply(prepared, run)
-        report.seconds = time.time() - started
-        failed = any(r.action == "failed" for r in report.results.values())
-        self._record(run, report, "failed" if failed else "succeeded", started, time.time())
-        report.calls = self.calls
-        return report
+        return self.apply(prepared, run)
+
+    def finish(
+        self,
+        run: RunInfo,
+        report: SeedReport,
+        *,
+        reason: str | None = None,
+        rolled_back_by: str | None = None,
+        later_calls: int = 0,
+    ) -> None:
+        """Write the run's final record: why it failed, the run that rolled it back, if any.
+
+        `later_calls`: calls the caller still makes after this one (a lease release), so
+        the recorded count is the run's whole count. A target that cannot take the record
+        is noted in the report, not raised: what the run wrote is known either way.
+        """
+        self.settle(report)
+        report.seconds = time.time() - report.started
+        failed = reason is not None or any(r.action == "failed" for r in report.results.values())
+        try:
+            self._record(
+                run,
+                report,
+                "failed" if failed else "succeeded",
+                time.time(),
+                later_calls=later_calls,
+                reason=reason,
+                rolledBackBy=rolled_back_by,
+            )
+        except SeedingSuiteError as exc:
+            report.notes.append(
+                f"the run record could not be written ({exc}): the target still records the "
+                "run as running, and `seeding-suite runs` shows it abandoned once its lease "
+                "has expired"
+            )
+        report.calls = self.calls + later_calls
 
     def _apply(
         self,
         run: RunInfo,
-        number: int,
+        position: tuple[int, int],
         batch: Batch,
         report: SeedReport,
         deps: dict[str, set[str]],
         failed: set[str],
-    ) -> None:
+    ) -> str:
+        """Send one batch; what is known of it (a ConvexError never leaves here)."""
+        number, _ = position
         blocked = [i for i in batch.integrations if deps.get(i, set()) & failed]
         if blocked:
             for integration in blocked:
@@ -269,31 +384,88 @@ class Seeder:
                 result.message = f"dependency {bad} failed to seed in this run"
             batch = _without(batch, set(blocked))
             if not batch.ops:
-                return
-        args = {"runId": run.run_id, "batchId": f"{run.run_id}/{number}", "ops": batch.ops}
+                return "skipped: its dependencies failed"
+        batch_id = f"{run.run_id}/{number}"
+        args = {"runId": run.run_id, "batchId": batch_id, "ops": batch.ops}
         try:
             applied = cast(
                 "remote.ApplyBatchResult", self.target.mutation(remote.APPLY_BATCH, args)
             )
-        except ConvexError as exc:
+        except ConvexTransportError as exc:  # sent, maybe applied: the reply is what was lost
+            planned = {
+                i: (report.results[i].action, report.results[i].counts) for i in batch.integrations
+            }
+            return self._read_back(
+                _Sent(run.run_id, batch_id, position, batch, exc, planned), report
+            )
+        except ConvexError as exc:  # the target refused it: an atomic batch wrote nothing
             message = _describe_failure(exc)
-            for integration in batch.integrations:
-                result = report.results[integration]
-                result.action, result.message, result.counts = "failed", message, DocCounts()
-            return
+            _fail(report, batch.integrations, message)
+            return f"failed: {message}"
         _count_outcomes(batch, applied["outcomes"], report)
+        return "written"
+
+    def _read_back(self, sent: _Sent, report: SeedReport) -> str:
+        """What a batch whose reply was lost did, from the ledger rows it wrote (if any).
+
+        A batch writes its data and its ledger rows in one transaction, so the rows say
+        exactly which of its ops wrote what, and no rows means nothing was written. When the
+        target cannot be read either, the batch is kept for `settle` to try again.
+        """
+        from seeding_suite.engine.ledger import read_ledger  # it reads state through Seeder
+
+        batch, where = sent.batch, sent.where
+        try:
+            entries = [e for e in read_ledger(self.target, sent.run_id) if e["batchId"] == sent.id]
+        except SeedingSuiteError as exc:
+            _fail(
+                report,
+                batch.integrations,
+                f"{where} was sent but no reply came ({sent.lost}), and reading it back failed "
+                f"too ({exc}): the target may or may not hold this integration's writes from "
+                "this run; the next run finds out (it rewrites nothing already there)",
+                unknown=True,
+            )
+            self._unsettled.append(sent)
+            return f"{UNKNOWN}: sent, no reply, and the target could not be read back"
+        if not entries:
+            message = f"{where} failed: {sent.lost}; read back from the target: it wrote nothing"
+            _fail(report, batch.integrations, message)
+            return "failed: no reply, and read back: nothing written"
+        for integration, (action, counts) in sent.planned.items():
+            result = report.results[integration]
+            result.action, result.counts, result.unknown = action, counts, False
+            result.message = f"{where}'s reply was lost; read back from the target: written"
+        _count_outcomes(batch, _ledger_outcomes(batch, entries), report)
+        return "written (its reply was lost; read back from the target)"
+
+    def settle(self, report: SeedReport) -> None:
+        """Read back again the batches whose result was unknown: the target may answer now."""
+        unsettled, self._unsettled = self._unsettled, []
+        for sent in unsettled:
+            said = self._read_back(sent, report)
+            if self.progress is not None:
+                self.progress(*sent.position, f"read back again: {said}")
 
     def _record(
-        self, run: RunInfo, report: SeedReport, status: str, started: float, finished: float | None
+        self,
+        run: RunInfo,
+        report: SeedReport,
+        status: str,
+        finished: float | None,
+        *,
+        later_calls: int = 0,
+        **fields: object,
     ) -> None:
         tally = report.tally()
+        tally["skipped"] += run.skipped_elsewhere
         record = {
             "runId": run.run_id,
             "status": status,
             "environment": run.environment,
             "actor": run.actor,
             "target": self.target.description,
-            "startedAt": started * 1000.0,
+            "startedAt": report.started * 1000.0,
             "finishedAt": None if finished is None else finished * 1000.0,
             "harnessVersion": run.harness_version,
             "catalogChecksum": run.catalog_checksum,
@@ -301,10 +473,27 @@ class Seeder:
             "counts": {
                 **tally,
                 "documentsWritten": report.documents_written,
-                "convexCalls": self.calls + 1,
+                "convexCalls": self.calls + 1 + later_calls,
             },
+            **{name: value for name, value in fields.items() if value is not None},
         }
         self.target.mutation(remote.RECORD_RUN, {"run": record})
+
+
+def _prune_refusal(pruned: set[str], state: TargetState, options: SeedOptions) -> str | None:
+    """Why this prune is refused, or None: more than half of the target needs --prune-all.
+
+    A catalog that reads as empty or nearly so (a mistyped root, a half checkout) would
+    otherwise make a prune delete most of the target.
+    """
+    held = len(state.integrations())
+    if options.prune_all or 2 * len(pruned) <= held:
+        return None
+    share = "all" if len(pruned) == held else f"{len(pruned)}"
+    return (
+        f"prune refused: it would delete {share} of the {held} integrations the target holds "
+        "(more than half); nothing was pruned. --prune-all allows it"
+    )
 
 
 def _loadable(
@@ -339,6 +528,32 @@ def _loadable(
                 continue
         kept.append(candidate)
     return kept
+
+
+def _fail(
+    report: SeedReport, integrations: Sequence[str], message: str, *, unknown: bool = False
+) -> None:
+    for integration in integrations:
+        result = report.results[integration]
+        result.action, result.message, result.counts = "failed", message, DocCounts()
+        result.unknown = unknown
+
+
+def _ledger_outcomes(batch: Batch, entries: Sequence[remote.LedgerEntry]) -> list[remote.Outcome]:
+    """The outcome of each op of a batch, from the ledger rows the batch wrote."""
+    written = {(e["table"], e["naturalKey"]): e for e in entries}
+    outcomes: list[remote.Outcome] = []
+    for op in batch.ops:
+        entry = written.get((op["table"], op["naturalKey"]))
+        if entry is None:
+            outcomes.append("unchanged")
+        elif entry["before"] is None:
+            outcomes.append("created")
+        elif entry["after"] is None:
+            outcomes.append("deleted")
+        else:
+            outcomes.append("updated")
+    return outcomes
 
 
 def _without(batch: Batch, drop: set[str]) -> Batch:

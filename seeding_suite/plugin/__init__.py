@@ -47,6 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "reseed: `-m reseed` rewrites the selected integrations even when unchanged"
     )
+    from seeding_suite.plugin.collect import reach_roots
     from seeding_suite.plugin.prefetching import wanted_processes
     from seeding_suite.plugin.setup import make_runner, make_session
 
@@ -59,6 +60,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     runner = make_runner(config)
     config.stash[runner_key] = runner
+    reach_roots(config, runner.catalog.roots)  # before collection: roots outside the args
     collector = config.stash[collector_key] = CollectorSettings()
     # The first cleanup registered runs last: after pytest's own end-of-run collections
     # (unraisableexception), which then skip the frozen run instead of walking all of it.

@@ -14,7 +14,7 @@ import pytest
 from seeding_suite.plugin.state import runner_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
     from pathlib import Path
 
     from seeding_suite.findings import Finding
@@ -130,6 +130,24 @@ class RefusedLinkItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"symlink ({self.path.name})"
+
+
+def reach_roots(config: pytest.Config, roots: Sequence[Path]) -> None:
+    """Make a run without explicit paths collect every manifest root, wherever it lies.
+
+    pytest walks only its arguments, or `testpaths`, or the invocation directory: a root
+    outside them (`--manifest-root /elsewhere`) was in the catalog but collected nothing, so
+    none of its manifests could pass a check. Such roots join the run's arguments; paths
+    given on the command line are left exactly as they are.
+    """
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        return
+    base = config.invocation_params.dir
+    reached = [(base / arg.partition("::")[0]).resolve() for arg in config.args]
+    for root in roots:
+        if not any(root.is_relative_to(path) for path in reached):
+            config.args.append(str(root))
+            reached.append(root)
 
 
 @functools.cache

@@ -134,6 +134,12 @@ def add_options(parser: pytest.Parser) -> None:
         "environment (shown in the plan first)",
     )
     group.addoption(
+        "--prune-all",
+        action="store_true",
+        help="Prune even when that deletes more than half of the integrations the target holds "
+        "(--prune alone refuses that; implies --prune)",
+    )
+    group.addoption(
         "--lock-wait",
         type=float,
         default=None,

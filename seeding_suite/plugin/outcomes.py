@@ -27,6 +27,14 @@ class ManifestRecord:
     version: str | None = None
     checksums: set[str] = field(default_factory=set)
     collection_error: str | None = None
+    # The file relative to the rootdir (a report's location). The node id's part is not
+    # always that: pytest names a file under a root outside the rootdir relative to the root.
+    source: str | None = None
+
+    @property
+    def file(self) -> str:
+        """The file relative to the rootdir."""
+        return self.source if self.source is not None else self.display
 
     def note(self, check: str, outcome: str) -> None:
         """Keep the worst outcome seen for a check (setup/call/teardown all count)."""
@@ -68,13 +76,20 @@ class Outcomes:
         return self.records[display]
 
     def note_report(
-        self, nodeid: str, outcome: str, when: str, properties: Iterable[tuple[str, object]]
+        self,
+        nodeid: str,
+        outcome: str,
+        when: str,
+        properties: Iterable[tuple[str, object]],
+        source: str | None = None,
     ) -> None:
         """Take one pytest report (by value, so this module needs no pytest)."""
         display, sep, check = nodeid.partition("::")
         if not sep or check not in self.checks:
             return
         record = self.record(display)
+        if source is not None:
+            record.source = source
         if when == "call" or outcome != "passed":
             record.note(sys.intern(check), outcome)  # one string per check name, not per file
         for name, value in properties:

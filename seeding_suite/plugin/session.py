@@ -29,7 +29,7 @@ from seeding_suite.plugin.state import collector_key
 from seeding_suite.settings import actor, git_commit
 
 if TYPE_CHECKING:
-    from collections.abc import Generator
+    from collections.abc import Generator, Sequence
 
     from seeding_suite.runner import CheckRunner
 
@@ -75,7 +75,7 @@ class SeedingSession:
         if getattr(report, REUSED, False):
             self.reused += 1
         self.outcomes.note_report(
-            report.nodeid, report.outcome, report.when, report.user_properties
+            report.nodeid, report.outcome, report.when, report.user_properties, report.location[0]
         )
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -98,20 +98,34 @@ class SeedingSession:
                 self.outcomes,
                 self._after_batch,
                 lambda count: processes_for(self.config, count),
+                self._notice,
             )
-            self.result = stage.run(reseed=self.reseed_requested)
-            session.testscollected += len(self.result.cases)  # keeps the progress at 100 %
-            for case in self.result.cases:
-                emit_seed_case(
-                    self.config,
-                    case.manifest,
-                    case.outcome,
-                    case.message,
-                    case.properties,
-                    case.seconds,
-                )
+            try:
+                self.result = stage.run(reseed=self.reseed_requested)
+            except Exception as exc:
+                # A bug, maybe after writes: the audit log still gets the run's properties,
+                # what the target says it wrote and the cases known so far, and the run
+                # record no longer says succeeded. pytest then reports the INTERNALERROR.
+                self.result = stage.result
+                self._emit_cases(session)
+                self._suite_properties(stage.internal_error(exc))
+                raise
+            self._emit_cases(session)
         self._suite_properties()
         return result
+
+    def _emit_cases(self, session: pytest.Session) -> None:
+        assert self.result is not None
+        session.testscollected += len(self.result.cases)  # keeps the progress at 100 %
+        for case in self.result.cases:
+            emit_seed_case(
+                self.config,
+                case.manifest,
+                case.outcome,
+                case.message,
+                case.properties,
+                case.seconds,
+            )
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_report_teststatus(
@@ -129,18 +143,23 @@ class SeedingSession:
             return "error", "", ("SEED ERROR", {"red": True})
         return "", "", ("", {})
 
-    def _after_batch(self, done: int, total: int) -> None:
-        """Say so; and freeze what the target now holds, so later collections skip it.
+    def _after_batch(self, done: int, total: int, said: str) -> None:
+        """Say what is known of the batch; and freeze what the target now holds, so later
+        collections skip it.
 
         The embedded target keeps every document it was given for the rest of the run: at
         10,000 manifests, each full collection walked all of them again.
         """
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(f"seed: batch {done}/{total} written")
+        self._notice(f"seed: batch {done}/{total} {said}")
         self.config.stash[collector_key].freeze()
 
-    def _suite_properties(self) -> None:
+    def _notice(self, line: str) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(line)
+
+    def _suite_properties(self, known: Sequence[tuple[str, str]] = ()) -> None:
+        """The run's properties; `known` (what the target says) wins over the stage's."""
         checksums = sorted(c for r in self.outcomes.records.values() for c in r.checksums)
         props: list[tuple[str, str]] = [
             ("run_id", self.settings.run_id),
@@ -161,12 +180,23 @@ class SeedingSession:
             props.extend((name, str(count)) for name, count in self.result.totals().items())
             if self.result.plan:
                 props.append(("plan", "\n".join(self.result.plan)))
-        add_suite_properties(self.config, props)
+            report = self.result.report
+            if report is not None and report.notes:
+                props.append(("notes", "\n".join(report.notes)))
+        overridden = {name for name, _ in known}
+        props = [(name, value) for name, value in props if name not in overridden]
+        add_suite_properties(self.config, [*props, *known])
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """A run stopped by the production guard did not seed: its exit code says so."""
-        if self.result is not None and self.result.guarded and session.exitstatus == 0:
+        """A run stopped by the production guard did not seed, and one with notes (a refused
+        prune, a target that stopped answering, a run record not written) did not do all it
+        should: the exit code says so."""
+        result = self.result
+        troubled = result is not None and (
+            result.guarded or (result.report is not None and bool(result.report.notes))
+        )
+        if troubled and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
@@ -188,4 +218,7 @@ class SeedingSession:
             terminalreporter.write_line(line)
         if self.result.guarded:
             terminalreporter.write_line(f"NOT SEEDED: {GUARD}", red=True, bold=True)
+        report = self.result.report
+        for note in [] if report is None or self.result.plan else report.notes:
+            terminalreporter.write_line(note, red=True, bold=True)
         terminalreporter.write_line(self.result.summary_line())

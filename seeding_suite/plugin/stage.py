@@ -13,13 +13,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from seeding_suite import __version__
+from seeding_suite import __version__, remote
 from seeding_suite.engine.checksum import combine
 from seeding_suite.engine.desired import DesiredDoc, DesiredIntegration, ManifestChanged
 from seeding_suite.engine.guarded import GuardedSeeder
 from seeding_suite.engine.health import HealthSettings
 from seeding_suite.engine.lock import LockSettings, new_holder
 from seeding_suite.engine.planview import load_plan, plan_document, plan_lines
+from seeding_suite.engine.runs import ledger_counts
 from seeding_suite.engine.seeder import IntegrationResult, RunInfo, Seeder, SeedOptions, SeedReport
 from seeding_suite.errors import PlanError, SeedingSuiteError
 from seeding_suite.loading.source import import_parsers
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from seeding_suite.engine.plan import IntegrationPlan
-    from seeding_suite.engine.seeder import Prepared
+    from seeding_suite.engine.seeder import Prepared, Progress
     from seeding_suite.environments import EnvironmentPolicy
     from seeding_suite.plugin.outcomes import ManifestRecord, Outcomes
     from seeding_suite.runner import CheckRunner
@@ -54,6 +55,7 @@ class StageSettings:
     allow_downgrade: bool = False
     force: bool = False
     prune: bool = False
+    prune_all: bool = False
     plan: bool = False
     plan_json: Path | None = None
     apply_plan: Path | None = None
@@ -85,6 +87,7 @@ class StageResult:
         actions = [dict(c.properties).get("action", "") for c in self.cases]
         names = ("created", "updated", "unchanged", "reseeded", "skipped", "failed", "deleted")
         totals = {name: actions.count(name) for name in names}
+        totals["unknown"] = sum(1 for c in self.cases if ("result", "unknown") in c.properties)
         written = 0 if self.report is None or self.plan else self.report.documents_written
         totals["documents_written"] = written
         totals["convex_calls"] = 0 if self.report is None else self.report.calls
@@ -94,9 +97,11 @@ class StageResult:
         t = self.totals()
         seconds = 0.0 if self.report is None else self.report.seconds
         verb = "plan" if self.plan else "seed"
+        unknown = f" ({t['unknown']} of them unknown)" if t["unknown"] else ""
         return (
             f"{verb}: {t['created']} created, {t['updated']} updated, {t['unchanged']} unchanged, "
-            f"{t['reseeded']} reseeded, {t['skipped']} skipped, {t['failed']} failed; "
+            f"{t['reseeded']} reseeded, {t['deleted']} deleted, {t['skipped']} skipped, "
+            f"{t['failed']} failed{unknown}; "
             f"{t['documents_written']} documents written, {t['convex_calls']} Convex calls, "
             f"{seconds:.2f} s"
         )
@@ -114,30 +119,60 @@ class SeedStage:
         runner: CheckRunner,
         settings: StageSettings,
         outcomes: Outcomes,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Progress | None = None,
         processes: Callable[[int], int] = lambda _: 0,
+        notice: Callable[[str], None] | None = None,
     ) -> None:
         self.runner = runner
         self.settings = settings
         self.outcomes = outcomes
         self.progress = progress
         self.processes = processes  # forked processes to load that many manifests ahead
+        self.notice = notice  # a line for the terminal now (e.g. whom the run waits for)
+        self.result = StageResult()  # filled as the stage goes: kept by an internal error
+        self._skipped = 0  # seed cases decided here, before the engine: the record counts them
         self._deferred: dict[str, Path] = {}  # integrations whose documents load late
         self._ahead: Prefetch[Path, tuple[DesiredDoc, ...]] | None = None
 
     def run(self, *, reseed: bool) -> StageResult:
-        result = StageResult()
+        result = self.result
         candidates, blocked = self._select()
         if self.settings.policy.confirm and not self.settings.confirmed and not self.settings.plan:
             result.guarded = True
             for record, _ in candidates.values():
                 blocked[record.display] = (record, f"not seeded: {GUARD}")
             candidates = {}
+        self._skipped = len(blocked)
         if candidates or self.settings.prune or self.settings.plan:
             self._seed_candidates(candidates, result, reseed=reseed)
         result.cases.extend(_skipped_case(record, reason) for record, reason in blocked.values())
         result.cases.sort(key=lambda c: c.manifest)
         return result
+
+    def internal_error(self, exc: BaseException) -> list[tuple[str, str]]:
+        """An unexpected error ended the stage: the audit log's account of the run from the
+        target (its ledger says what it wrote), and its record marked failed (it may have been
+        written as succeeded just before the error)."""
+        reason = f"internal error in the seed stage: {type(exc).__name__}: {exc}"
+        known = [("internal_error", reason)]
+        if self.settings.plan:
+            return known
+        run_id = self.settings.run_id
+        try:
+            target = open_target(self.settings.target, wait_seconds=self.settings.lock.wait_seconds)
+            try:
+                record = target.query(remote.GET_RUN, {"runId": run_id})
+                if record is not None:
+                    written = ledger_counts(target, run_id)["documentsWritten"]
+                    known.append(("documents_written", str(written)))
+                    counts = {**record["counts"], "documentsWritten": written}
+                    failed = {**record, "status": "failed", "reason": reason, "counts": counts}
+                    target.mutation(remote.RECORD_RUN, {"run": failed})
+            finally:
+                target.close()
+        except SeedingSuiteError as again:
+            known.append(("run_record", f"could not be marked failed: {again}"))
+        return known
 
     # ------------------------------------------------------------------ selection
 
@@ -151,7 +186,7 @@ class SeedStage:
         blocked: Blocked = {}
         for display, record in sorted(self.outcomes.records.items()):
             reason = record.blocking_reason(self.runner.names)
-            entry = catalog.entry(catalog.rootdir / display)
+            entry = catalog.entry(catalog.rootdir / record.file)
             excluded = None if entry is None else catalog.excluded(entry)
             if reason is None and excluded is not None:
                 reason = f"not seeded: {excluded}"
@@ -177,7 +212,7 @@ class SeedStage:
         does not already hold exactly that checksum (a re-run then reads no manifest).
         """
         catalog = self.runner.catalog
-        path = catalog.rootdir / record.display
+        path = catalog.rootdir / record.file
         entry = catalog.entry(path)
         if (
             len(record.checksums) == 1
@@ -262,10 +297,13 @@ class SeedStage:
         if self.settings.plan:
             for case in result.cases:
                 case.properties.append(("plan", "true"))
-        roots = self.runner.catalog.roots
-        for pruned in (r for r in report.results.values() if r.action == "deleted"):
-            display = f"{roots[0].relative_to(self.runner.catalog.rootdir)}/{pruned.id}.yaml"
-            result.cases.append(self._case(None, "passed", "pruned", pruned, seconds, display))
+        # Integrations the target held and the catalog does not: pruned, or a refused prune.
+        catalog = self.runner.catalog
+        for gone in (r for i, r in report.results.items() if i not in candidates):
+            display = catalog.display(catalog.roots[0] / f"{gone.id}.yaml")
+            said = "pruned" if gone.action == "deleted" else gone.message
+            case = self._case(None, _case_outcome(gone), said, gone, seconds, display)
+            result.cases.append(case)
 
     def _seed(
         self, ordered: list[DesiredIntegration], result: StageResult, *, reseed: bool
@@ -278,10 +316,12 @@ class SeedStage:
             harness_version=__version__,
             catalog_checksum=combine(d.checksum for d in ordered),
             git_commit=git_commit(self.runner.catalog.rootdir),
+            skipped_elsewhere=self._skipped,
         )
         options = SeedOptions(
             reseed=frozenset(d.id for d in ordered) if reseed else frozenset(),
             prune=settings.prune,
+            prune_all=settings.prune_all,
             keep=self._keep(),
             verify=settings.policy.strategy == "full" or settings.plan,
             allow_downgrade=settings.allow_downgrade,
@@ -313,6 +353,7 @@ class SeedStage:
                 health=settings.health,
                 holder=holder,
                 preload=self._load_ahead,
+                waiting=self.notice,
             )
             report = guarded.seed(ordered, run, options)
             report.calls = target.calls
@@ -323,7 +364,7 @@ class SeedStage:
                 self._ahead.close()
 
     def _write_plan(self, prepared: Prepared, result: StageResult) -> None:
-        result.plan = plan_lines(prepared.plans, prepared.state)
+        result.plan = plan_lines(prepared.plans, prepared.state) + prepared.report.notes
         path = self.settings.plan_json
         if path is not None:
             about = {
@@ -332,6 +373,7 @@ class SeedStage:
                 "target": self.settings.target.description,
             }
             document = plan_document(prepared.plans, prepared.state, **about)
+            document["notes"] = prepared.report.notes
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -368,6 +410,8 @@ class SeedStage:
         ]
         if result.action == "skipped":
             props.append(("reason", message or ""))
+        elif result.unknown:  # no counts: zero would claim that nothing was written
+            props.append(("result", "unknown"))
         else:
             counts = result.counts
             props += [

@@ -62,17 +62,20 @@ _PAYLOADS: dict[str, dict[str, Validator]] = {
 }
 _COUNTS = v.object(
     {
-        name: v.number()
-        for name in (
-            "created",
-            "updated",
-            "unchanged",
-            "reseeded",
-            "skipped",
-            "failed",
-            "documentsWritten",
-            "convexCalls",
-        )
+        **{
+            name: v.number()
+            for name in (
+                "created",
+                "updated",
+                "unchanged",
+                "reseeded",
+                "skipped",
+                "failed",
+                "documentsWritten",
+                "convexCalls",
+            )
+        },
+        "deleted": v.optional(v.number()),  # integrations pruned (records before it lack it)
     }
 )
 _RUN = {

@@ -39,7 +39,7 @@ def test_two_seeders_against_one_serve_take_turns_and_neither_fails(served: Serv
     first_holds_the_lease = threading.Event()
     reports: dict[str, SeedReport] = {}
 
-    def slow(done: int, total: int) -> None:
+    def slow(done: int, total: int, said: str) -> None:
         first_holds_the_lease.set()
         threading.Event().wait(0.05)  # a slow first run: the second one arrives mid-way
 

@@ -115,7 +115,7 @@ from seeding_suite.engine.lock import LockSettings
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 from tests.support.guarded import V2, run
 
-def progress(done, total):
+def progress(done, total, said):
     print(f"batch {done}/{total}", flush=True)
     if done == 2:
         time.sleep(120)  # killed here, holding the lease, two batches written

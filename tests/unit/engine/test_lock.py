@@ -138,3 +138,27 @@ def test_separate_targets_are_locked_separately() -> None:
         assert staging.query(remote.GET_LOCK, {"name": "seeding"})["holder"] == "alice"
         assert production.query(remote.GET_LOCK, {"name": "seeding"})["holder"] == "bob"
     assert waiting.slept == []
+
+
+def test_a_waiting_run_says_whose_lease_it_waits_for_every_few_seconds() -> None:
+    clock = MovableClock()
+    t = target(clock)
+    waiting = Waiting(clock)
+    told: list[tuple[float, str]] = []
+    with lease(t, "alice", waiting):
+        patient = Lease(
+            t,
+            LockSettings(ttl_seconds=30, wait_seconds=12, poll_seconds=1, notice_seconds=5),
+            "bob",
+            "run-bob",
+            sleep=waiting.sleep,
+            monotonic=waiting.monotonic,
+            waiting=lambda line: told.append((waiting.now, line)),
+        )
+        with pytest.raises(LockTimeout):
+            patient.acquire()
+    assert [when for when, _ in told] == [0.0, 5.0, 10.0]
+    assert told[1][1] == (
+        "waiting for the lease on memory: held by alice (run run-alice) since "
+        "2026-01-01T00:00:00Z, lease expires 2026-01-01T00:00:30Z; waited 5 s of 12 s"
+    )

@@ -1,5 +1,10 @@
-"""The `seeding-suite` command: schema, state and serve. Each command is a thin skin over the
-library; library errors become a message and exit code 2, never a traceback."""
+"""The `seeding-suite` command: thin skins over the library.
+
+Exit codes (README, "Exit codes"): 0 done and nothing to report; 1 the command ran and found
+something (drift, duplicate keys, a refused rollback); 2 it could not run (usage, a missing
+store or manifest root, a target that failed or refused). Errors are one line, never a
+traceback, a closed pipe included.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from seeding_suite import __version__
+from seeding_suite.argtypes import bounded_int, positive_number, seconds
 from seeding_suite.cli_runs import add_run_commands
-from seeding_suite.errors import SeedingSuiteError
+from seeding_suite.errors import ConfigurationError, ConvexFunctionError, SeedingSuiteError
 from seeding_suite.settings import target_settings
 
 if TYPE_CHECKING:
@@ -47,10 +54,10 @@ def cmd_state(args: argparse.Namespace) -> int:
     a writer (e.g. `serve`) holds is read as that writer last committed it, naming the writer.
     """
     from seeding_suite.engine.inventory import inventory
-    from seeding_suite.targets.open import open_target
+    from seeding_suite.targets.open import open_target, require_store
     from seeding_suite.targets.store_lock import current_holder
 
-    settings = target_settings(url=args.convex_url, db=args.db, rootdir=Path.cwd())
+    settings = require_store(target_settings(url=args.convex_url, db=args.db, rootdir=Path.cwd()))
     target = open_target(settings, read_only=True)
     try:
         states, duplicates = inventory(target)
@@ -87,20 +94,25 @@ def cmd_drift(args: argparse.Namespace) -> int:
         manifest_roots,
         pytest_ini,
     )
-    from seeding_suite.targets.open import open_target
+    from seeding_suite.targets.open import open_target, require_store
 
     root = Path.cwd()
     policy = select_policy(environment_name(args.seed_env), load_policies(root))
     limits = manifest_limits(pytest_ini(root, MAX_MANIFEST_BYTES_INI))
     roots = manifest_roots(root, args.manifest_root or ())
+    missing = [str(r) for r in roots if not r.is_dir()]
+    if missing:  # the default root too: an empty catalog makes every held document "extra"
+        raise ConfigurationError(f"manifest root(s) not found: {', '.join(missing)}")
     catalog = Catalog(roots, root, policy=policy, limits=limits)
     desired = catalog.desired()
-    first = target_settings(url=args.convex_url, db=args.db, rootdir=root)
+    first = require_store(target_settings(url=args.convex_url, db=args.db, rootdir=root))
     states = []
     for settings in [first] + (
         []
         if not (args.against_url or args.against_db)
-        else [target_settings(url=args.against_url, db=args.against_db, rootdir=root)]
+        else [
+            require_store(target_settings(url=args.against_url, db=args.against_db, rootdir=root))
+        ]
     ):
         target = open_target(settings, read_only=True)
         try:
@@ -131,8 +143,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     key = os.environ.get(ADMIN_KEY_VAR)
     if not key:
         raise SeedingSuiteError(f"set {ADMIN_KEY_VAR}: `serve` accepts only that admin key")
-    if args.workers < 1 or not args.read_timeout > 0:
-        raise SeedingSuiteError("--workers must be at least 1 and --read-timeout positive")
     # The server is the store's one writer for as long as it runs (targets/store_lock.py).
     target = (
         LocalTarget(seeding_deployment())
@@ -161,17 +171,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def summary(command: Any) -> str:
+    """A command's one-line help: the first line of its docstring."""
+    return str(command.__doc__).strip().splitlines()[0]
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="seeding-suite", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    schema = sub.add_parser("schema", help=cmd_schema.__doc__)
+    parser = argparse.ArgumentParser(
+        prog="seeding-suite",
+        description="Check integration manifests and seed them into Convex: the commands "
+        "around the pytest plugin.",
+        epilog="Exit codes: 0 ok; 1 something found (drift, duplicates, a refused rollback); "
+        "2 usage or target error.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    schema = sub.add_parser("schema", help=summary(cmd_schema))
     schema.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     schema.set_defaults(run=cmd_schema)
-    state = sub.add_parser("state", help=cmd_state.__doc__)
+    state = sub.add_parser("state", help=summary(cmd_state))
     _target_options(state)
     state.add_argument("--json", action="store_true", help="machine-readable output")
     state.set_defaults(run=cmd_state)
-    drift_cmd = sub.add_parser("drift", help=cmd_drift.__doc__)
+    drift_cmd = sub.add_parser("drift", help=summary(cmd_drift))
     _target_options(drift_cmd)
     drift_cmd.add_argument("--against-url", metavar="URL", help="compare with this deployment")
     drift_cmd.add_argument("--against-db", metavar="PATH", help="compare with this embedded store")
@@ -180,40 +202,66 @@ def build_parser() -> argparse.ArgumentParser:
     drift_cmd.add_argument("--json", action="store_true", help="machine-readable output")
     drift_cmd.set_defaults(run=cmd_drift)
     add_run_commands(sub, _target_options)
-    serve_cmd = sub.add_parser("serve", help=cmd_serve.__doc__)
-    serve_cmd.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    serve_cmd = sub.add_parser("serve", help=summary(cmd_serve))
+    serve_cmd.add_argument(
+        "--port", type=bounded_int(0, 65535), default=0, help="port (default: any free port)"
+    )
     serve_cmd.add_argument(
         "--db", metavar="PATH", help="SQLite file (default .seeding/local.sqlite3)"
     )
     serve_cmd.add_argument("--memory", action="store_true", help="serve an in-memory deployment")
     serve_cmd.add_argument(
         "--lock-wait",
-        type=float,
+        type=seconds,
         default=0.0,
         metavar="SECONDS",
         help="how long to wait while another process writes the store (default 0: refuse)",
     )
     serve_cmd.add_argument(
         "--read-timeout",
-        type=float,
+        type=positive_number,
         default=30.0,
         metavar="SECONDS",
         help="a request must arrive whole within this; slower clients are dropped (default 30)",
     )
     serve_cmd.add_argument(
-        "--workers", type=int, default=8, help="threads running requests (default 8)"
+        "--workers",
+        type=bounded_int(1, 256),
+        default=8,
+        help="threads running requests (default 8)",
     )
     serve_cmd.set_defaults(run=cmd_serve)
     return parser
+
+
+def _message(exc: SeedingSuiteError) -> str:
+    """One line for an error: a function the target refused says what it refused, not the
+    wire form (`Uncaught ConvexError: {"code": ...}`)."""
+    data = exc.data if isinstance(exc, ConvexFunctionError) else None
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        code = f" [{data['code']}]" if isinstance(data.get("code"), str) else ""
+        return f"the target refused the call: {data['message']}{code}"
+    return " ".join(str(exc).split())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         result: Any = args.run(args)
+        sys.stdout.flush()
     except SeedingSuiteError as exc:
-        print(f"seeding-suite: {exc}", file=sys.stderr)
+        print(f"seeding-suite: {_message(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`seeding-suite runs | head`): stop quietly, as Python's docs
+        # advise (signal module, "Note on SIGPIPE"): point stdout at devnull so the flush at
+        # exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("seeding-suite: interrupted", file=sys.stderr)
+        return 130
     return int(result)
 
 

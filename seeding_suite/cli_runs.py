@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seeding_suite import __version__
+from seeding_suite.argtypes import bounded_int, seconds
+from seeding_suite.engine.rollback import RUNS_LIMIT
 from seeding_suite.settings import actor, new_run_id, target_settings
 
 if TYPE_CHECKING:
@@ -25,9 +27,9 @@ if TYPE_CHECKING:
 def _open(
     args: argparse.Namespace, *, read_only: bool, wait_seconds: float = 120.0
 ) -> ConvexTarget:
-    from seeding_suite.targets.open import open_target
+    from seeding_suite.targets.open import open_target, require_store
 
-    settings = target_settings(url=args.convex_url, db=args.db, rootdir=Path.cwd())
+    settings = require_store(target_settings(url=args.convex_url, db=args.db, rootdir=Path.cwd()))
     holder = f"seeding-suite {args.command}"
     return open_target(settings, read_only=read_only, holder=holder, wait_seconds=wait_seconds)
 
@@ -68,7 +70,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(runs, indent=2, sort_keys=True) + "\n")
         return 0
     for run in runs:
-        c = {name: int(value) for name, value in run["counts"].items()}
+        c = run["counts"]
         print(
             f"{run['runId']:<34} {_when(run['startedAt'])}  {run['environment']:<12} "
             f"{run['actor']:<16} {_status(run)}\n    {c['created']} created, {c['updated']} "
@@ -82,7 +84,10 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    """Undo a run (or every run after --to RUN_ID), restoring exactly what was there before."""
+    """Undo a run (or every run after --to RUN_ID), restoring exactly what was there before.
+
+    Exit 2 when it is refused (later runs changed its documents, no --force), `--plan` too.
+    """
     from seeding_suite.engine.guarded import guarded_rollback
     from seeding_suite.engine.lock import LockSettings
     from seeding_suite.engine.rollback import RollbackInfo
@@ -121,7 +126,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
             print("applying this plan is refused without --force")
     if not plan.steps:
         print("nothing to roll back", file=sys.stderr)
-    return 0
+    # A plan that applying would refuse fails as the refused rollback does (README, exit codes).
+    return 2 if plan.conflicts and not plan.force and result is None else 0
 
 
 def add_run_commands(
@@ -132,9 +138,14 @@ def add_run_commands(
     runs = sub.add_parser("runs", help=cmd_runs.__doc__)
     target_options(runs)
     runs.add_argument("--json", action="store_true", help="machine-readable output")
-    runs.add_argument("--limit", type=int, default=20, help="how many runs (1..1000, default 20)")
+    runs.add_argument(
+        "--limit",
+        type=bounded_int(1, RUNS_LIMIT),
+        default=20,
+        help=f"how many runs (1..{RUNS_LIMIT}, default 20)",
+    )
     runs.set_defaults(run=cmd_runs)
-    rollback = sub.add_parser("rollback", help=cmd_rollback.__doc__)
+    rollback = sub.add_parser("rollback", help=str(cmd_rollback.__doc__).splitlines()[0])
     target_options(rollback)
     rollback.add_argument("run_id", nargs="?", metavar="RUN_ID", help="the run to undo")
     rollback.add_argument("--to", metavar="RUN_ID", help="undo every run after RUN_ID")
@@ -145,7 +156,7 @@ def add_run_commands(
     rollback.add_argument("--json", action="store_true", help="machine-readable output")
     rollback.add_argument(
         "--lock-wait",
-        type=float,
+        type=seconds,
         default=120.0,
         metavar="SECONDS",
         help="how long to wait for a busy target or embedded store (default 120)",

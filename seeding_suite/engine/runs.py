@@ -50,16 +50,26 @@ def ledger_counts(target: ConvexTarget, run_id: str) -> dict[str, int]:
     }
 
 
+def _whole_counts(run: dict[str, Any]) -> dict[str, Any]:
+    """The record with its counts as integers: Convex stores every number as a float64, and
+    a count read back as `3.0` is not what `runs --json` readers expect."""
+    counts = {name: int(value) for name, value in run["counts"].items()}
+    return {**run, "counts": counts}
+
+
 def list_runs(
     target: ConvexTarget, limit: int, *, now_ms: float | None = None
 ) -> list[dict[str, Any]]:
     """The newest `limit` run records; an abandoned run says so, with its ledger's counts.
 
-    An abandoned run's record gets `status: "abandoned"`, `leaseExpiredAt` (when its lease
-    ran out, or null when another run has taken it since) and `ledger` (ledger_counts); its
-    `counts.documentsWritten` is the ledger's.
+    Counts are integers. An abandoned run's record gets `status: "abandoned"`,
+    `leaseExpiredAt` (when its lease ran out, or null when another run has taken it since) and
+    `ledger` (ledger_counts); its `counts.documentsWritten` is the ledger's.
     """
-    runs = cast("list[dict[str, Any]]", target.query(remote.LIST_RUNS, {"limit": limit}))
+    runs = [
+        _whole_counts(run)
+        for run in cast("list[dict[str, Any]]", target.query(remote.LIST_RUNS, {"limit": limit}))
+    ]
     if not any(run["status"] == "running" for run in runs):
         return runs
     lease = cast("remote.LockState | None", target.query(remote.GET_LOCK, {"name": LOCK_NAME}))

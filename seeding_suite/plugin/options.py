@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from seeding_suite.argtypes import positive_number, seconds
+
 if TYPE_CHECKING:
     import pytest
 
@@ -72,7 +74,7 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--convex-rate",
-        type=float,
+        type=positive_number,
         default=None,
         metavar="N",
         help="At most N Convex calls per second (ini: seeding_convex_rate, default 100)",
@@ -141,7 +143,7 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--lock-wait",
-        type=float,
+        type=seconds,
         default=None,
         metavar="SECONDS",
         help="How long to wait for another seeder's lease on the target (ini: seeding_lock_wait, "

@@ -24,7 +24,7 @@ from seeding_suite.plugin.reporting import (
     add_suite_properties,
     emit_seed_case,
 )
-from seeding_suite.plugin.stage import GUARD, SeedStage, StageResult, StageSettings
+from seeding_suite.plugin.stage import SeedStage, StageResult, StageSettings
 from seeding_suite.plugin.state import collector_key
 from seeding_suite.settings import actor, git_commit
 
@@ -189,12 +189,13 @@ class SeedingSession:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """A run stopped by the production guard did not seed, and one with notes (a refused
+        """A run stopped before seeding (the production guard, an unknown --integrations id)
+        did not seed, and one with notes (a refused
         prune, a target that stopped answering, a run record not written) did not do all it
         should: the exit code says so."""
         result = self.result
         troubled = result is not None and (
-            result.guarded or (result.report is not None and bool(result.report.notes))
+            result.stopped is not None or (result.report is not None and bool(result.report.notes))
         )
         if troubled and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -216,8 +217,8 @@ class SeedingSession:
         terminalreporter.write_sep("-", "seeding-suite")
         for line in self.result.plan:
             terminalreporter.write_line(line)
-        if self.result.guarded:
-            terminalreporter.write_line(f"NOT SEEDED: {GUARD}", red=True, bold=True)
+        if self.result.stopped is not None:
+            terminalreporter.write_line(f"NOT SEEDED: {self.result.stopped}", red=True, bold=True)
         report = self.result.report
         for note in [] if report is None or self.result.plan else report.notes:
             terminalreporter.write_line(note, red=True, bold=True)

@@ -8,6 +8,7 @@ the session checked gets exactly one seed case; `--plan` computes the same and w
 
 from __future__ import annotations
 
+import difflib
 import json
 import time
 from dataclasses import dataclass, field
@@ -81,7 +82,7 @@ class StageResult:
     cases: list[SeedCase] = field(default_factory=list)
     report: SeedReport | None = None
     plan: list[str] = field(default_factory=list)
-    guarded: bool = False  # the production guard stopped the stage
+    stopped: str | None = None  # why nothing was seeded: the production guard, a bad selection
 
     def totals(self) -> dict[str, int]:
         actions = [dict(c.properties).get("action", "") for c in self.cases]
@@ -138,12 +139,14 @@ class SeedStage:
         result = self.result
         candidates, blocked = self._select()
         if self.settings.policy.confirm and not self.settings.confirmed and not self.settings.plan:
-            result.guarded = True
+            result.stopped = GUARD
+        result.stopped = self._unknown_selection() or result.stopped
+        if result.stopped is not None:
             for record, _ in candidates.values():
-                blocked[record.display] = (record, f"not seeded: {GUARD}")
+                blocked[record.display] = (record, f"not seeded: {result.stopped}")
             candidates = {}
         self._skipped = len(blocked)
-        if candidates or self.settings.prune or self.settings.plan:
+        if result.stopped is None and (candidates or self.settings.prune or self.settings.plan):
             self._seed_candidates(candidates, result, reseed=reseed)
         result.cases.extend(_skipped_case(record, reason) for record, reason in blocked.values())
         result.cases.sort(key=lambda c: c.manifest)
@@ -204,6 +207,23 @@ class SeedStage:
                     continue
             blocked[display] = (record, reason or "not seeded")
         return candidates, blocked
+
+    def _unknown_selection(self) -> str | None:
+        """`--integrations` naming an id no collected manifest has: a typo would otherwise seed
+        less than asked and exit 0 (and, with --prune, delete what it meant to keep)."""
+        named = self.settings.integrations
+        known = {r.integration for r in self.outcomes.records.values() if r.integration}
+        unknown = sorted((named or frozenset()) - known)
+        if not unknown:
+            return None
+        described = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            described.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        return (
+            f"--integrations names {len(unknown)} integration(s) no collected manifest has: "
+            + ", ".join(described)
+        )
 
     def _load(self, record: ManifestRecord) -> tuple[str | None, DesiredIntegration | None]:
         """The desired state of a manifest that passed; it must match what the checks saw.

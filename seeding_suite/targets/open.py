@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from seeding_suite.errors import ConfigurationError
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 from seeding_suite.targets.store_lock import StoreLock
 
@@ -42,6 +43,20 @@ def open_target(
             return LocalTarget(seeding_deployment(), str(settings.db))
         return LocalTarget(seeding_deployment(settings.db, read_only=True), str(settings.db))
     return open_store(settings.db, holder=holder, wait_seconds=wait_seconds)
+
+
+def require_store(settings: TargetSettings) -> TargetSettings:
+    """`settings`, when they name a deployment or an embedded store that exists.
+
+    The command line reads and rolls back targets that were seeded: a mistyped `--db` would
+    otherwise read as an empty deployment ("0 integrations", every document "extra"), or be
+    created by a rollback. A pytest plan keeps reading a missing store as empty (a first plan).
+    """
+    if settings.url is None and not settings.db.is_file():
+        raise ConfigurationError(
+            f"no embedded store at {settings.db} (seed it first, or name one with --db PATH)"
+        )
+    return settings
 
 
 def open_store(db: Path, *, holder: str, wait_seconds: float) -> LocalTarget:

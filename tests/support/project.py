@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from seeding_suite.engine.inventory import integration_states
+from seeding_suite.engine.inventory import IntegrationRow, integration_states
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 
 PYPROJECT = """
@@ -151,7 +151,7 @@ class Project:
         root = ET.parse(xml).getroot() if xml.exists() else ET.Element("testsuites")
         return Run(result, root)
 
-    def state(self) -> dict[str, dict[str, str]]:
+    def state(self) -> dict[str, IntegrationRow]:
         target = LocalTarget(seeding_deployment(self.pytester.path / ".seeding/local.sqlite3"))
         try:
             return {row["integration"]: row for row in integration_states(target)}

@@ -15,6 +15,7 @@ from seeding_suite import remote
 from seeding_suite.cli import main
 from seeding_suite.client import ConvexClient
 from seeding_suite.errors import ConvexAuthError
+from seeding_suite.targets.local import LocalTarget, seeding_deployment
 
 KEY = "convex-self-hosted|cli-test-key"
 COMMITTED_SCHEMA = Path(__file__).parents[2] / "seeding_suite" / "manifest.schema.json"
@@ -78,10 +79,12 @@ def test_schema_prints_the_committed_json_schema(
 def test_state_of_an_empty_target_lists_nothing_and_creates_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "none.sqlite3"
+    db = tmp_path / "empty.sqlite3"
+    LocalTarget(seeding_deployment(db)).close()
+    before = db.read_bytes()
     assert main(["state", "--db", str(db)]) == 0
     assert capsys.readouterr().out.strip().endswith("0 integration(s)")
-    assert not db.exists()
+    assert db.read_bytes() == before
 
 
 def test_a_bad_convex_url_is_a_clear_error_not_a_traceback(

@@ -47,7 +47,7 @@ def test_state_names_the_key_held_twice_and_exits_1(
     assert out.strip().endswith("2 integration(s), 1 natural key(s) held by more than one document")
     assert main(["state", "--json"]) == 1
     rows = {row["integration"]: row for row in json.loads(capsys.readouterr().out)}
-    assert (rows["stripe"]["duplicateKeys"], rows["monday"]["duplicateKeys"]) == ("1", "0")
+    assert (rows["stripe"]["duplicateKeys"], rows["monday"]["duplicateKeys"]) == (1, 0)
 
 
 def test_drift_reports_the_duplicate_against_the_catalog_and_another_target(

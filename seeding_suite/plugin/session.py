@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
     from seeding_suite.runner import CheckRunner
 
+# A plan line's colour by its symbol (and the symbol's space: a field line never matches).
+PLAN_COLOURS = {"+ ": {"green": True}, "~ ": {"yellow": True}, "- ": {"red": True}}
+
 
 def _marker_selects(markexpr: str, markers: set[str]) -> bool:
     if not markexpr:
@@ -216,7 +219,8 @@ class SeedingSession:
             return
         terminalreporter.write_sep("-", "seeding-suite")
         for line in self.result.plan:
-            terminalreporter.write_line(line)
+            # + ~ - in colour on a terminal (TerminalWriter drops markup elsewhere).
+            terminalreporter.write_line(line, **PLAN_COLOURS.get(line.lstrip()[:2], {}))
         if self.result.stopped is not None:
             terminalreporter.write_line(f"NOT SEEDED: {self.result.stopped}", red=True, bold=True)
         report = self.result.report

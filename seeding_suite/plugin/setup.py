@@ -113,6 +113,7 @@ def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
         prune=option.prune or option.prune_all,
         prune_all=option.prune_all,
         plan=option.plan,
+        verbose=config.get_verbosity() > 0,
         plan_json=Path(option.plan_json) if option.plan_json else None,
         apply_plan=Path(option.apply_plan) if option.apply_plan else None,
         lock=lock,

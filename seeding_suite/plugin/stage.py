@@ -58,6 +58,7 @@ class StageSettings:
     prune: bool = False
     prune_all: bool = False
     plan: bool = False
+    verbose: bool = False  # the plan lists unchanged integrations too
     plan_json: Path | None = None
     apply_plan: Path | None = None
     lock: LockSettings = field(default_factory=LockSettings)
@@ -384,7 +385,8 @@ class SeedStage:
                 self._ahead.close()
 
     def _write_plan(self, prepared: Prepared, result: StageResult) -> None:
-        result.plan = plan_lines(prepared.plans, prepared.state) + prepared.report.notes
+        lines = plan_lines(prepared.plans, prepared.state, verbose=self.settings.verbose)
+        result.plan = lines + prepared.report.notes
         path = self.settings.plan_json
         if path is not None:
             about = {

@@ -34,15 +34,19 @@ def test_plan_prints_the_diff_records_it_and_writes_nothing(
     three(project, monday="1.1.0")
     project.write("monday", manifest("monday", "1.1.0").replace("Do a thing", "Do the thing"))
     before = db_digest(project)
-    run = project.run(*mode, "--plan")
+    run = project.run(*mode, "--plan", "-v")
     assert run.result.ret == pytest.ExitCode.OK
     run.result.stdout.fnmatch_lines(
         [
             "= core 1.0.0 (0 to create, 0 to update, 0 to delete, 5 unchanged)",
             "~ monday 1.0.0 -> 1.1.0 (0 to create, 3 to update, 0 to delete, 2 unchanged)",
             "    ~ integrations monday (version)",
+            '        version: "1.0.0" -> "1.1.0"',
             "    ~ manifests monday (manifestJson, version)",
+            "        manifestJson: ...*Do a thing*... -> ...*Do the thing*...",
+            '        version: "1.0.0" -> "1.1.0"',
             "    ~ actions monday/do-thing (name)",
+            '        name: "Do a thing" -> "Do the thing"',
             "= stripe 2.0.0 *",
             "Plan: 0 to create, 1 to update, 0 to delete, 2 unchanged.",
         ]
@@ -52,6 +56,37 @@ def test_plan_prints_the_diff_records_it_and_writes_nothing(
     assert run.props("seed", "monday")["plan"] == "true"
     suite = run.suite_props()
     assert suite["mode"] == "plan" and "~ monday 1.0.0 -> 1.1.0" in suite["plan"]
+
+
+def test_the_default_plan_lists_deletions_first_hides_unchanged_and_colours_on_a_terminal(
+    project: Project, mode: list[str]
+) -> None:
+    three(project)
+    project.write("gone", manifest("gone", "0.1.0"))
+    project.run(*mode)
+    (project.pytester.path / "manifests" / "gone.yaml").unlink()
+    project.write("monday", manifest("monday", "1.1.0").replace("Do a thing", "Do the thing"))
+    plan = project.pytester.path / "plan.json"
+    run = project.run(*mode, "--plan", "--prune", "--color=no", f"--plan-json={plan}")
+    out = run.result.stdout.str()
+    summary = out[out.index("- seeding-suite -") :]
+    assert "= core" not in summary and "= stripe" not in summary
+    assert summary.index("- gone 0.1.0") < summary.index("~ monday 1.0.0 -> 1.1.0")
+    run.result.stdout.fnmatch_lines(
+        [
+            "(2 unchanged integration(s) not listed; -v lists them)",
+            "Plan: 0 to create, 1 to update, 1 to delete, 2 unchanged.",
+        ]
+    )
+    assert "\x1b[" not in out
+    monday = next(i for i in json.loads(plan.read_text())["integrations"] if i["id"] == "monday")
+    action = next(c for c in monday["changes"] if c["table"] == "actions")
+    assert action["values"] == [{"field": "name", "old": "Do a thing", "new": "Do the thing"}]
+    junit = (project.pytester.path / "audit.xml").read_text()
+    assert "\x1b[" not in junit and "&#27;" not in junit and "- gone 0.1.0" in junit
+    coloured = project.run(*mode, "--plan", "--prune", "--color=yes").result.stdout.str()
+    for colour, line in (("31", "- gone 0.1.0"), ("33", "~ monday 1.0.0"), ("31", "    - actions")):
+        assert f"\x1b[{colour}m{line}" in coloured
 
 
 def test_plan_on_an_empty_target_creates_no_store(project: Project) -> None:

@@ -120,12 +120,17 @@ def cmd_drift(args: argparse.Namespace) -> int:
         finally:
             target.close()
     if len(states) == 1:
-        found = drift.against_desired(desired, states[0][1], states[0][0])
+        excluded = {
+            entry.id: reason
+            for entry in catalog.by_id().values()
+            if (reason := catalog.excluded(entry)) is not None
+        }
+        found = drift.against_desired(desired, states[0][1], states[0][0], excluded)
     else:
         names = (states[0][0], states[1][0])
         found = drift.between(states[0][1], states[1][1], [d.id for d in desired], names)
     if args.json:
-        sys.stdout.write(json.dumps([vars(d) for d in found], indent=2) + "\n")
+        sys.stdout.write(json.dumps([d.to_json() for d in found], indent=2) + "\n")
     else:
         for difference in found:
             print(difference.render())

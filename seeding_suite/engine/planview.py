@@ -28,7 +28,7 @@ PLAN_FORMAT = 1
 SHOWN_CHARS = 60  # a value longer than this is cut in the printed plan
 
 
-def _json(value: object) -> str:
+def one_line(value: object) -> str:
     """A value as JSON on one line (control characters escaped: nothing reaches the terminal
     raw)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
@@ -44,6 +44,12 @@ def shown(text: str, start: int = 0) -> str:
     return f"{head}{text[start:end]}{'...' if end < len(text) else ''}"
 
 
+def shown_pair(old: str, new: str) -> tuple[str, str]:
+    """Two long texts cut around where they first differ, so the difference stays visible."""
+    same = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
+    return shown(old, same), shown(new, same)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     """One field of an updated document: its value in the target and the one to be written."""
@@ -53,9 +59,8 @@ class FieldChange:
     new: object
 
     def render(self) -> str:
-        old, new = _json(self.old), _json(self.new)
-        same = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
-        return f"{self.field}: {shown(old, same)} -> {shown(new, same)}"
+        old, new = shown_pair(one_line(self.old), one_line(self.new))
+        return f"{self.field}: {old} -> {new}"
 
 
 @dataclass(frozen=True)

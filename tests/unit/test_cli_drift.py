@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -77,3 +78,34 @@ def test_two_identical_targets_pass_and_a_hand_edit_in_one_is_found(
     code, out = drift(capsys, "--db", str(seeded), "--against-db", str(copy), "--json")
     assert code == 1
     assert '"kind": "edited"' in out and '"natural_key": "monday/do-thing"' in out
+
+
+def test_a_changed_document_names_its_fields_with_both_values(
+    seeded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_by_hand(seeded, "stripe/do-thing")
+    manifest_file = seeded.parents[1] / "manifests" / "stripe.yaml"
+    code, out = drift(capsys)
+    assert code == 1
+    assert '    name: target "x", catalog "Do a thing"' in out
+    manifest_file.write_text(
+        manifest_file.read_text().replace("Do a thing", "Do it now"), encoding="utf-8"
+    )
+    code, out = drift(capsys, "--json")
+    changed = [d for d in json.loads(out) if d["natural_key"] == "stripe/do-thing"]
+    assert {d["kind"] for d in changed} == {"changed", "edited"}
+    assert all(
+        d["fields"] == [{"field": "name", "target": "x", "catalog": "Do it now"}] for d in changed
+    )
+
+
+def test_extra_says_whether_the_catalog_lacks_it_or_the_environment_excludes_it(
+    seeded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (seeded.parents[1] / "manifests" / "stripe.yaml").unlink()
+    code, out = drift(capsys, "--seed-env", "staging")
+    assert code == 1
+    assert "extra    integrations stripe: not in the catalog" in out
+    code, out = drift(capsys, "--seed-env", "production")
+    assert "extra    integrations monday: excluded in this environment: " in out
+    assert "extra    integrations stripe: not in the catalog" in out

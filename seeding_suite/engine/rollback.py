@@ -3,7 +3,9 @@
 Each undone run becomes a rollback run of its own (recorded, with its own ledger entries), so a
 rollback can itself be rolled back. The plan is checked against the target before anything is
 written: a document a later run changed is a conflict, refused unless forced; the restore ops
-carry the same precondition, so a change racing the rollback fails its batch atomically.
+carry the same precondition, so a change racing the rollback fails its batch atomically. A
+later run that rewrote a document with the same content (same checksum) changed nothing the
+rollback would lose: that is not a conflict, and the restore expects the document as it is.
 """
 
 from __future__ import annotations
@@ -37,6 +39,19 @@ class RollbackRefused(RollbackError):
     """Later runs changed documents the rollback would restore (use force to overwrite)."""
 
 
+@dataclass(frozen=True)
+class Restore:
+    """One document a rollback writes: `+` put back, `~` restored, `-` removed (the run
+    created it)."""
+
+    symbol: str
+    table: str
+    natural_key: str
+
+    def render(self) -> str:
+        return f"{self.symbol} {self.table} {self.natural_key}"
+
+
 @dataclass
 class UndoStep:
     """Undoing one run: its restore ops (newest write first) and what stands in their way."""
@@ -45,6 +60,11 @@ class UndoStep:
     ops: list[remote.RestoreOp]
     conflicts: list[str] = field(default_factory=list)
     writes: int = 0
+    restores: list[Restore] = field(default_factory=list)
+    integrations: set[str] = field(default_factory=set)
+    versions: dict[str, str | None] = field(default_factory=dict)
+    """The version an integration goes back to, when the run changed its version (None: the
+    run created it, it is removed)."""
     replaced: dict[str, int] = field(default_factory=dict)
     """Bytes of the stored documents the ops replace, per integration (batches count them)."""
 
@@ -69,17 +89,38 @@ class RollbackPlan:
         return {
             "force": self.force,
             "runs": [
-                {"runId": s.run_id, "documents": s.writes, "conflicts": s.conflicts}
+                {
+                    "runId": s.run_id,
+                    "documents": s.writes,
+                    "conflicts": s.conflicts,
+                    "integrations": {i: s.versions.get(i, "unchanged") for i in s.integrations},
+                    "restores": [vars(r) for r in s.restores],
+                }
                 for s in self.steps
             ],
             "notes": self.notes,
         }
 
     def describe(self) -> list[str]:
-        """One line per run to undo, one per conflict, then the notes."""
+        """Per run to undo: the integrations and the versions they go back to, the documents
+        written, the conflicts; then the notes."""
         lines = []
         for step in self.steps:
-            lines.append(f"undo run {step.run_id}: restore {step.writes} document(s)")
+            lines.append(
+                f"undo run {step.run_id} ({step.run['environment']}, by {step.run['actor']}): "
+                f"restore {step.writes} document(s) in {len(step.integrations)} integration(s)"
+            )
+            for integration in sorted(step.integrations):
+                version = step.versions.get(integration, "unchanged")
+                back = (
+                    "removed (the run created it)"
+                    if version is None
+                    else "version unchanged"
+                    if version == "unchanged"
+                    else f"back to {version}"
+                )
+                lines.append(f"  {integration}: {back}")
+            lines += [f"    {restore.render()}" for restore in step.restores]
             lines += [f"  conflict: {c}" for c in step.conflicts]
         return lines + self.notes
 
@@ -150,13 +191,26 @@ def plan_rollback(
             current, wanted = stamps.get(key), op_stamp(op)
             if current == wanted:
                 continue
-            if current != op["expected"]:
+            expected = op["expected"]
+            if (
+                current is not None
+                and expected is not None
+                and current["checksum"] == expected["checksum"]
+            ):
+                op["expected"] = current  # rewritten as it was: nothing of the later run is lost
+            elif current != expected:
                 step.conflicts.append(
                     f"{op['table']} {op['naturalKey']}: run {step.run_id} left "
                     f"{_stamp_text(op['expected'])}, the target holds {_stamp_text(current)}"
                 )
             step.writes += 1
             integration = remote.integration_of(op["naturalKey"])
+            symbol = "-" if wanted is None else "+" if current is None else "~"
+            step.restores.append(Restore(symbol, op["table"], op["naturalKey"]))
+            if op["table"] == "integrations":
+                doc = op["doc"]
+                step.versions[integration] = None if doc is None else str(doc.get("version"))
+            step.integrations.add(integration)
             step.replaced[integration] = step.replaced.get(integration, 0) + sizes.get(key, 0)
             if wanted is None:
                 stamps.pop(key, None)

@@ -9,6 +9,7 @@ import pytest
 
 from seeding_suite.cli import main
 from seeding_suite.engine.guarded import GuardedSeeder
+from seeding_suite.engine.seeder import Seeder, SeedOptions
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 from tests.support.guarded import V1, V2, run
 from tests.unit.engine.engine_builders import build
@@ -53,7 +54,7 @@ def test_runs_lists_environment_actor_status_and_counts_newest_first(
 def test_rollback_plan_writes_nothing(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = db.read_bytes()
     text = output(capsys, "rollback", "run-2", "--plan", "--db", str(db))
-    assert "undo run run-2: restore" in text
+    assert "undo run run-2 (development, by tester): restore" in text
     assert db.read_bytes() == before
     plan = json.loads(output(capsys, "rollback", "run-2", "--plan", "--json", "--db", str(db)))
     assert plan["plan"]["runs"][0]["runId"] == "run-2" and "rollbackRuns" not in plan
@@ -84,3 +85,37 @@ def test_rollback_to_undoes_every_later_run(db: Path, capsys: pytest.CaptureFixt
     assert output(capsys, "rollback", "--db", str(db), code=2).startswith(
         "seeding-suite: name exactly one run"
     )
+
+
+def test_rollback_plan_names_integrations_versions_and_documents(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = output(capsys, "rollback", "run-2", "--plan", "--db", str(db))
+    lines = text.splitlines()
+    assert lines[0].startswith("undo run run-2 (development, by tester): restore ")
+    assert "  core: back to 1.0.0" in lines
+    assert "  monday: removed (the run created it)" in lines
+    assert "    - integrations monday" in lines and "    + actions core/a2" in lines
+    assert "    ~ integrations core" in lines
+    plan = json.loads(output(capsys, "rollback", "run-2", "--plan", "--json", "--db", str(db)))
+    step = plan["plan"]["runs"][0]
+    assert step["integrations"]["monday"] is None and step["integrations"]["core"] == "1.0.0"
+    assert {"symbol": "-", "table": "integrations", "natural_key": "monday"} in step["restores"]
+    assert type(step["documents"]) is int and step["documents"] == len(step["restores"])
+
+
+def test_a_later_run_that_rewrote_the_same_content_is_no_conflict(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """run-3 reseeds V2 unchanged: same checksums, another run id; nothing of it is lost."""
+    target = LocalTarget(seeding_deployment(db))
+    GuardedSeeder(target).seed(V2, run("run-3"), SeedOptions(reseed=frozenset(d.id for d in V2)))
+    target.close()
+    text = output(capsys, "rollback", "run-2", "--plan", "--db", str(db))
+    assert "conflict" not in text and "refused" not in text
+    done = output(capsys, "rollback", "run-2", "--db", str(db))
+    assert "rolled back run run-2" in done
+    state = LocalTarget(seeding_deployment(db))
+    versions = Seeder(state).read_state().versions
+    state.close()
+    assert versions == {"core": "1.0.0", "http": "2.0.0", "stripe": "3.1.0"}

@@ -26,6 +26,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
         "seeding_suite.engine.seeder",
         "seeding_suite.catalog",
         "seeding_suite.targets.open",
+        "seeding_suite.commands",
         "fakes.convex",
     ],
 )

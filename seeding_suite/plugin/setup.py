@@ -14,8 +14,7 @@ import pytest
 from seeding_suite.cache import DIRECTORY as CACHE_DIRECTORY
 from seeding_suite.cache import ResultCache
 from seeding_suite.catalog import Catalog
-from seeding_suite.checks import CHECKS
-from seeding_suite.checks.idempotency import IdempotencyCheck
+from seeding_suite.checks import configured_checks
 from seeding_suite.engine.health import HealthSettings, load_health_checks
 from seeding_suite.engine.lock import LockSettings
 from seeding_suite.environments import EnvironmentPolicy, load_policies, select_policy
@@ -62,7 +61,7 @@ def make_runner(config: pytest.Config) -> CheckRunner:
     examples = config.option.idempotency_examples
     if examples is None:
         examples = int(str(config.getini("seeding_idempotency_examples")))
-    checks = [IdempotencyCheck(examples) if c.name == "idempotency" else c for c in CHECKS]
+    checks = configured_checks(examples)
     cache = None
     if config.getini("seeding_check_cache") and not config.option.no_check_cache:
         worker = getattr(config, "workerinput", {}).get("workerid", "main")

@@ -28,20 +28,17 @@ if TYPE_CHECKING:
 EXAMPLES_INI = "seeding_idempotency_examples"
 
 
-def project_runner(
-    paths: Sequence[Path] = (), *, seed_env: str | None = None, rootdir: Path | None = None
-) -> CheckRunner:
+def project_runner(paths: Sequence[Path] = (), *, seed_env: str | None = None) -> CheckRunner:
     """The checks over the whole catalog plus `paths` (files or folders outside it).
 
     The catalog's roots are always part of it: a manifest's dependencies are judged against
     every catalog manifest, as in a pytest run, whichever files are being validated.
     """
-    root = (rootdir or Path.cwd()).resolve()
+    root = Path.cwd().resolve()
     policy = select_policy(environment_name(seed_env), load_policies(root))
     limits = manifest_limits(pytest_ini(root, MAX_MANIFEST_BYTES_INI))
     examples = _whole_number(pytest_ini(root, EXAMPLES_INI), EXAMPLES_INI)
-    roots = [r for r in manifest_roots(root) if r.exists()]
-    catalog = Catalog([*roots, *paths], root, policy=policy, limits=limits)
+    catalog = Catalog([*manifest_roots(root), *paths], root, policy=policy, limits=limits)
     return CheckRunner(catalog, configured_checks(examples))
 
 
@@ -63,7 +60,10 @@ def selected(runner: CheckRunner, paths: Sequence[Path]) -> list[Path]:
     files = runner.catalog.files()
     if not paths:
         if not files:
-            shown = ", ".join(runner.catalog.display(r) for r in runner.catalog.roots) or "none"
+            shown = ", ".join(
+                runner.catalog.display(r) + ("" if r.exists() else " (missing)")
+                for r in runner.catalog.roots
+            )
             raise ConfigurationError(f"no manifest in the catalog (manifest roots: {shown})")
         return files
     chosen: dict[Path, None] = {}

@@ -129,6 +129,9 @@ def test_validate_refuses_an_empty_catalog(
         path.unlink()
     code, _, err = run(capsys, "validate")
     assert code == 2 and "no manifest in the catalog (manifest roots: manifests)" in err
+    (catalog / "manifests").rmdir()
+    code, _, err = run(capsys, "validate")
+    assert code == 2 and "(manifest roots: manifests (missing))" in err
 
 
 def test_validate_json_gives_typed_findings_and_totals(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seeding_suite.cli_runs import add_run_commands
+from seeding_suite.commands import add_author_commands
 from seeding_suite.errors import SeedingSuiteError
 from seeding_suite.settings import target_settings
 
@@ -180,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     drift_cmd.add_argument("--json", action="store_true", help="machine-readable output")
     drift_cmd.set_defaults(run=cmd_drift)
     add_run_commands(sub, _target_options)
+    add_author_commands(sub, _target_options)
     serve_cmd = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve_cmd.add_argument("--port", type=int, default=0, help="port (default: any free port)")
     serve_cmd.add_argument(

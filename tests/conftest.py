@@ -6,8 +6,11 @@ from __future__ import annotations
 # each run, and PyYAML's C extension keeps its first `yaml.events` classes, so a re-imported
 # `yaml` would no longer recognise the events libyaml returns (positions would go missing).
 import seeding_suite.plugin.setup  # noqa: F401
+from tests.support.live_catalog import install
 from tests.support.project import mode, project
 from tests.support.served import served
+
+install()  # the tests never read the live manifests/ folder (tests/support/live_catalog.py)
 
 pytest_plugins = ["pytester"]
 

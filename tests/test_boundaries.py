@@ -26,6 +26,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
         "seeding_suite.engine.seeder",
         "seeding_suite.catalog",
         "seeding_suite.targets.open",
+        "seeding_suite.commands",
         "fakes.convex",
     ],
 )
@@ -61,3 +62,13 @@ def test_every_pytest_option_and_marker_is_documented() -> None:
     assert missing == []
     for marker in [*CHECK_MARKERS, "seed", "reseed"]:
         assert f"`{marker}`" in README, marker
+
+
+def test_the_tests_cannot_read_the_live_manifests_folder() -> None:
+    """An edit in progress under manifests/ can never break `make test`: reading it fails."""
+    live = ROOT / "manifests"
+    with pytest.raises(RuntimeError, match="live manifests folder"):
+        list(live.iterdir())
+    with pytest.raises(RuntimeError, match="live manifests folder"):
+        (live / "stripe.yaml").read_bytes()
+    assert (ROOT / "pyproject.toml").read_bytes()  # the rest of the repository stays readable

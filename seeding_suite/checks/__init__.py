@@ -33,3 +33,11 @@ def check_named(name: str, checks: Sequence[Check] = CHECKS) -> Check:
         if check.name == name:
             return check
     raise KeyError(name)
+
+
+def configured_checks(idempotency_examples: int = 0) -> list[Check]:
+    """The checks, with the idempotency check's Hypothesis examples set (ini and option)."""
+    return [
+        IdempotencyCheck(idempotency_examples) if c.name == IdempotencyCheck.name else c
+        for c in CHECKS
+    ]

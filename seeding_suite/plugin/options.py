@@ -10,6 +10,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from seeding_suite.argtypes import positive_number, seconds
+from seeding_suite.plugin.audit_log import KEEP_DEFAULT
 
 if TYPE_CHECKING:
     import pytest
@@ -200,6 +201,11 @@ def add_options(parser: pytest.Parser) -> None:
         default=str(5 * 1024 * 1024),
     )
     parser.addini("seeding_db", "SQLite file of the embedded target", default="")
+    parser.addini(
+        "seeding_reports_keep",
+        "Default audit logs (reports/seeding-*.xml) kept, newest first; 0 keeps all",
+        default=str(KEEP_DEFAULT),
+    )
     parser.addini("seeding_convex_rate", "Convex calls per second at most", default="100")
     parser.addini("seeding_convex_timeout", "Seconds before a Convex call times out", default="30")
     parser.addini("seeding_lock_wait", "Seconds to wait for another seeder's lease", default="120")

@@ -14,12 +14,12 @@ import pytest
 from seeding_suite.cache import DIRECTORY as CACHE_DIRECTORY
 from seeding_suite.cache import ResultCache
 from seeding_suite.catalog import Catalog
-from seeding_suite.checks import CHECKS
-from seeding_suite.checks.idempotency import IdempotencyCheck
+from seeding_suite.checks import configured_checks
 from seeding_suite.engine.health import HealthSettings, load_health_checks
 from seeding_suite.engine.lock import LockSettings
 from seeding_suite.environments import EnvironmentPolicy, load_policies, select_policy
 from seeding_suite.errors import ConfigurationError
+from seeding_suite.plugin import audit_log
 from seeding_suite.plugin.session import SeedingSession
 from seeding_suite.plugin.stage import StageSettings
 from seeding_suite.runner import CheckRunner
@@ -61,7 +61,7 @@ def make_runner(config: pytest.Config) -> CheckRunner:
     examples = config.option.idempotency_examples
     if examples is None:
         examples = int(str(config.getini("seeding_idempotency_examples")))
-    checks = [IdempotencyCheck(examples) if c.name == "idempotency" else c for c in CHECKS]
+    checks = configured_checks(examples)
     cache = None
     if config.getini("seeding_check_cache") and not config.option.no_check_cache:
         worker = getattr(config, "workerinput", {}).get("workerid", "main")
@@ -73,9 +73,6 @@ def make_runner(config: pytest.Config) -> CheckRunner:
 def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
     """The controller's (or plain run's) session, with the audit log path set by default."""
     run_id = new_run_id()
-    if config.option.xmlpath is None:
-        # DESIGN §8: one JUnit file per run under reports/, named so runs sort by time.
-        config.option.xmlpath = str(config.rootpath / "reports" / f"seeding-{run_id}.xml")
     option = config.option
     if option.plan_json and not option.plan:
         raise pytest.UsageError("--plan-json needs --plan")
@@ -100,6 +97,7 @@ def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
             else _number(config, "seeding_lock_wait")
         )
         lock = LockSettings(ttl_seconds=_number(config, "seeding_lock_ttl"), wait_seconds=wait)
+        keep = audit_log.keep_setting(config.getini(audit_log.KEEP_INI))
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from exc
     settings = StageSettings(
@@ -119,4 +117,10 @@ def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
         lock=lock,
         health=HealthSettings(enabled=not option.no_health_checks, checks=checks),
     )
-    return SeedingSession(config, runner, settings)
+    session = SeedingSession(config, runner, settings)
+    if option.xmlpath is None and session.seed_enabled and not option.plan:
+        # DESIGN §8: a run that seeds is audited in reports/ (see plugin/audit_log.py).
+        path = audit_log.default_path(config.rootpath, run_id)
+        option.xmlpath = str(path)
+        config.add_cleanup(lambda: audit_log.prune(path.parent, keep, path))
+    return session

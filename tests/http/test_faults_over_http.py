@@ -20,12 +20,13 @@ from seeding_suite.errors import ConvexError
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 from seeding_suite.targets.remote import RemoteTarget
 
-ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 KEY = "convex-self-hosted|faults"
 
 
 def shipped_catalog() -> list[DesiredIntegration]:
-    catalog = Catalog([ROOT / "manifests"], ROOT)
+    """A copy of the shipped catalog (the tests never read the live manifests/ folder)."""
+    catalog = Catalog([FIXTURES / "catalog"], FIXTURES)
     by_id = {e.id: e for e in catalog.entries()}
     return [
         desired_integration(catalog.source(by_id[i].path).manifest)

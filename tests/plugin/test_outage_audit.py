@@ -14,7 +14,7 @@ from fakes.convex import FakeConvex, Outage, make_wsgi_app, serve
 from seeding_suite import remote
 from seeding_suite.engine.ledger import read_ledger
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
-from tests.support.project import Project, Run, manifest
+from tests.support.project import Project, manifest
 from tests.support.served import CANARY
 
 if TYPE_CHECKING:
@@ -29,15 +29,6 @@ def many_actions(mid: str, count: int) -> str:
     )
     head = manifest(mid).split("actions:\n", 1)[0]
     return f"{head}actions:\n{actions}"
-
-
-def seed_props(run: Run) -> dict[str, dict[str, str]]:
-    found = {}
-    for case in run.xml.iter("testcase"):
-        if case.get("name") == "seed":
-            props = {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
-            found[props["integration"]] = props
-    return found
 
 
 @pytest.fixture
@@ -80,7 +71,7 @@ def test_an_outage_mid_run_is_reported_as_the_target_holds_it(
     suite = run.suite_props()
     assert suite["notes"] == "the target stopped answering at batch 2/3"
     held = Counter(entry["integration"] for entry in read_ledger(local, suite["run_id"]))
-    props = seed_props(run)
+    props = run.seed_cases()
     assert {i: p["action"] for i, p in props.items()} == {
         "alpha": "created",
         "beta": "created",
@@ -110,7 +101,7 @@ def test_an_outage_mid_run_is_reported_as_the_target_holds_it(
     assert str(int(counts["convexCalls"])) == suite["convex_calls"] == terminal_calls
 
     again = project.run(f"--convex-url={url}")
-    assert {i: p["action"] for i, p in seed_props(again).items()} == {
+    assert {i: p["action"] for i, p in again.seed_cases().items()} == {
         "alpha": "unchanged",
         "beta": "unchanged",
         "gamma": "created",

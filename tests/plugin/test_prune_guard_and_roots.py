@@ -10,7 +10,7 @@ import pytest
 
 from seeding_suite.engine.runs import list_runs
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
-from tests.support.project import Project, Run, manifest, three_integrations
+from tests.support.project import Project, manifest, three_integrations
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -23,16 +23,6 @@ def runs(project: Project) -> list[dict[str, Any]]:
         return list_runs(target, 100)
     finally:
         target.close()
-
-
-def seed_cases(run: Run) -> dict[str, dict[str, str]]:
-    """Seed testcases by integration, whatever their file path: their properties."""
-    found = {}
-    for case in run.xml.iter("testcase"):
-        if case.get("name") == "seed":
-            props = {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
-            found[props["integration"]] = props
-    return found
 
 
 def test_a_missing_manifest_root_is_a_usage_error_before_anything_runs(project: Project) -> None:
@@ -60,7 +50,7 @@ def test_a_prune_of_more_than_half_the_target_needs_prune_all(
         "half); nothing was pruned. --prune-all allows it"
     )
     refused.result.stdout.fnmatch_lines([refusal])
-    cases = seed_cases(refused)
+    cases = refused.seed_cases()
     assert {i: c["action"] for i, c in cases.items()} == dict.fromkeys(
         ["core", "monday", "stripe"], "failed"
     )
@@ -71,7 +61,7 @@ def test_a_prune_of_more_than_half_the_target_needs_prune_all(
     pruned = project.run(*mode, "--manifest-root", "empty", "--prune-all")
     assert pruned.result.ret == pytest.ExitCode.OK
     assert project.state() == {}
-    cases = seed_cases(pruned)
+    cases = pruned.seed_cases()
     assert {i: (c["action"], c["documents_deleted"]) for i, c in cases.items()} == dict.fromkeys(
         ["core", "monday", "stripe"], ("deleted", "5")
     )
@@ -103,7 +93,7 @@ def test_a_root_outside_the_project_is_collected_and_seeded(
     # One token: pytest takes a separate path argument into its rootdir guess.
     run = project.run(*mode, f"--manifest-root={elsewhere}")
     assert run.result.ret == pytest.ExitCode.OK, run.result.stdout.str()
-    assert {i: c["action"] for i, c in seed_cases(run).items()} == {
+    assert {i: c["action"] for i, c in run.seed_cases().items()} == {
         "core": "created",
         "monday": "created",
     }

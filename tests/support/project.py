@@ -125,6 +125,15 @@ class Run:
         case = self.cases(check)[integration]
         return {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
 
+    def seed_cases(self) -> dict[str, dict[str, str]]:
+        """The seed testcases' properties by integration, whatever their file path."""
+        found = {}
+        for case in self.xml.iter("testcase"):
+            if case.get("name") == "seed":
+                props = {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
+                found[props["integration"]] = props
+        return found
+
     def suite_props(self) -> dict[str, str]:
         suite = self.xml.find("testsuite")
         assert suite is not None

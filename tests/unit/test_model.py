@@ -136,7 +136,7 @@ def test_the_json_schema_accepts_the_shipped_manifests() -> None:
     import yaml
 
     validator = jsonschema_rs.validator_for(manifest_json_schema())
-    shipped = sorted((Path(__file__).parents[2] / "manifests").glob("*.yaml"))
+    shipped = sorted((Path(__file__).parents[1] / "fixtures" / "catalog").glob("*.yaml"))
     assert shipped
     for path in shipped:
         assert validator.is_valid(yaml.safe_load(path.read_text(encoding="utf-8"))), path.name

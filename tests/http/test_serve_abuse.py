@@ -48,5 +48,5 @@ def test_serve_refuses_a_worker_count_below_one(tmp_path: Path) -> None:
     with serve_process(tmp_path, "--memory", "--workers", "0") as served:
         pass
     assert served.process.returncode == 2
-    assert "--workers must be at least 1" in served.stderr
+    assert "argument --workers: expected a whole number from 1 to 256" in served.stderr
     assert served.url == ""  # it never printed a URL

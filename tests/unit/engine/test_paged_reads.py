@@ -71,7 +71,7 @@ def test_a_prune_of_more_than_16_mib_deletes_in_batches_that_fit_convex() -> Non
     catalog = [build(f"app{n:03}", actions=1, schema=schema) for n in range(30)]
     assert len(schema) * len(catalog) > 16 * MIB
     Seeder(target).seed(catalog, run("run-1"))
-    pruned = Seeder(target).seed([], run("run-2"), SeedOptions(prune=True))
+    pruned = Seeder(target).seed([], run("run-2"), SeedOptions(prune=True, prune_all=True))
     assert {r.action for r in pruned.results.values()} == {"deleted"}
     assert pruned.documents_written == 2 * len(catalog)
     assert Seeder(target).read_state().docs == {}

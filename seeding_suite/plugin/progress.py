@@ -53,8 +53,9 @@ class ProgressLine:
         self._last = now
         text = f"seed: {step}" if total <= 0 else f"seed: {step} {done}/{total}"
         text += f" {what}" if what else ""
-        left = (now - self._started) / done * (total - done) if 0 < done < total else 0.0
-        if left >= 1:
+        spent = now - self._started
+        left = spent / done * (total - done) if 0 < done < total else 0.0
+        if spent >= 1 and left >= 1:  # a first slow count (an index built) is no rate yet
             text += f", about {left:.0f} s left"
         ends = first or done == total
         if self.live and (ends or now - self._printed >= REDRAW):

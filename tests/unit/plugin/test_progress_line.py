@@ -80,3 +80,15 @@ def test_news_other_than_written_ends_the_line_and_stays() -> None:
         "seed: batch 2/3 result unknown: no reply\n",
         "\rseed: batch 3/3 written",
     ]
+
+
+def test_no_time_left_is_guessed_from_less_than_a_second() -> None:
+    log = Reporter(isatty=False)
+    line = ProgressLine(log, every=0, clock=Clock(0.5))  # type: ignore[arg-type]
+    for done in (1, 2, 3):
+        line.step("selecting manifests", done, 1000)
+    assert log.out == [
+        "seed: selecting manifests 1/1000\n",
+        "seed: selecting manifests 2/1000\n",  # half a second in: a slow first count, no rate
+        "seed: selecting manifests 3/1000, about 332 s left\n",
+    ]

@@ -141,6 +141,7 @@ def pytest_configure(config):
         return write(msg, **kwargs)
 
     writer.write = recorded
+    config.add_cleanup(raw.close)
 """
 
 

@@ -66,6 +66,8 @@ class IntegrationResult:
     message: str | None = None
     version: str | None = None
     checksum: str | None = None
+    # The version the target held before this run (None: it held none): `~ a 1.0 -> 1.1`.
+    previous: str | None = None
     # Its batch was sent, no reply came and the target could not be read back: whether this
     # run wrote it is not known (counts are then zero, and must not be read as "nothing").
     unknown: bool = False
@@ -254,6 +256,7 @@ class Seeder:
                 plan.counts,
                 version=plan.version,
                 checksum=checksums.get(plan.id),
+                previous=state.versions.get(plan.id),
             )
             report.results[plan.id] = result
             try:

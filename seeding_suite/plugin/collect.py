@@ -60,7 +60,9 @@ class CheckItem(pytest.Item):
         self.reused = outcome.cached
         self._record_properties()
         if outcome.status == "skipped":
-            pytest.skip(outcome.reason or "not run")
+            # Located at the item (the manifest, see reportinfo), as @pytest.mark.skip is: a
+            # plain pytest.skip() is reported at the line that raised it, inside this plugin.
+            raise pytest.skip.Exception(outcome.reason or "not run", _use_item_location=True)
         if outcome.status == "failed":
             raise ManifestCheckFailed(outcome.findings)
 
@@ -91,7 +93,8 @@ class CheckItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         # The domain must not be a suffix of the node id (research: pytest-plugin.md §1.3).
-        return self.path, None, f"{self.name} ({self.path.name})"
+        # Line 0 (shown as 1): a check is about the whole file; a skip is reported there.
+        return self.path, 0, f"{self.name} ({self.path.name})"
 
 
 class RefusedLink(pytest.File):

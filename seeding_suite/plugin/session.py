@@ -16,8 +16,10 @@ import pytest
 
 from seeding_suite import __version__
 from seeding_suite.engine.checksum import combine
+from seeding_suite.plugin.changes import change_lines, seed_status
 from seeding_suite.plugin.outcomes import Outcomes
 from seeding_suite.plugin.prefetching import processes_for
+from seeding_suite.plugin.progress import ProgressLine
 from seeding_suite.plugin.reporting import (
     REUSED,
     SYNTHETIC,
@@ -33,8 +35,14 @@ if TYPE_CHECKING:
 
     from seeding_suite.runner import CheckRunner
 
-# A plan line's colour by its symbol (and the symbol's space: a field line never matches).
-PLAN_COLOURS = {"+ ": {"green": True}, "~ ": {"yellow": True}, "- ": {"red": True}}
+# + ~ - in colour on a terminal (TerminalWriter drops markup elsewhere), for a plan's lines and
+# the change list alike: a symbol followed by a space (a plan's field line never matches).
+SIGN_COLOURS = {"+": {"green": True}, "~": {"yellow": True}, "-": {"red": True}}
+
+
+def _colour(line: str) -> dict[str, bool]:
+    head = line.lstrip()[:2]
+    return SIGN_COLOURS.get(head[0], {}) if len(head) == 2 and head[1] == " " else {}
 
 
 def _marker_selects(markexpr: str, markers: set[str]) -> bool:
@@ -56,6 +64,7 @@ class SeedingSession:
         self.started = datetime.now(UTC)
         self.result: StageResult | None = None
         self.reused = 0  # check passes reused from earlier runs (seeding_suite.cache)
+        self.progress: ProgressLine | None = None  # the stage's, on the terminal reporter
 
     def close(self) -> None:
         """Nothing to release: targets are opened and closed inside the stage."""
@@ -95,6 +104,7 @@ class SeedingSession:
             if reporter is not None:
                 reporter.ensure_newline()
                 reporter.write_sep("-", f"seed stage: {self.settings.target.description}")
+                self.progress = ProgressLine(reporter)
             stage = SeedStage(
                 self.runner,
                 self.settings,
@@ -102,6 +112,7 @@ class SeedingSession:
                 self._after_batch,
                 lambda count: processes_for(self.config, count),
                 self._notice,
+                None if self.progress is None else self.progress.step,
             )
             try:
                 self.result = stage.run(reseed=self.reseed_requested)
@@ -113,6 +124,9 @@ class SeedingSession:
                 self._emit_cases(session)
                 self._suite_properties(stage.internal_error(exc))
                 raise
+            finally:
+                if self.progress is not None:
+                    self.progress.close()
             self._emit_cases(session)
         self._suite_properties()
         return result
@@ -134,17 +148,10 @@ class SeedingSession:
     def pytest_report_teststatus(
         self, report: pytest.TestReport, config: pytest.Config
     ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
-        """Seed cases print no progress letter; verbose lines say SEEDED / NOT SEEDED."""
+        """A seed case's letter and word say its action (seeding_suite.plugin.changes)."""
         if not getattr(report, SYNTHETIC, False) or report.when == "teardown":
             return None
-        if report.when == "call":
-            word = "SEEDED" if report.passed else "SEED FAILED"
-            return report.outcome, "", (word, {"green": report.passed, "red": report.failed})
-        if report.skipped:
-            return "skipped", "", ("NOT SEEDED", {"yellow": True})
-        if report.failed:
-            return "error", "", ("SEED ERROR", {"red": True})
-        return "", "", ("", {})
+        return seed_status(report.outcome, report.when, dict(report.user_properties))
 
     def _after_batch(self, done: int, total: int, said: str) -> None:
         """Say what is known of the batch; and freeze what the target now holds, so later
@@ -153,13 +160,13 @@ class SeedingSession:
         The embedded target keeps every document it was given for the rest of the run: at
         10,000 manifests, each full collection walked all of them again.
         """
-        self._notice(f"seed: batch {done}/{total} {said}")
+        if self.progress is not None:
+            self.progress.batch(done, total, said)
         self.config.stash[collector_key].freeze()
 
     def _notice(self, line: str) -> None:
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(line)
+        if self.progress is not None:
+            self.progress.notice(line)
 
     def _suite_properties(self, known: Sequence[tuple[str, str]] = ()) -> None:
         """The run's properties; `known` (what the target says) wins over the stage's."""
@@ -219,8 +226,10 @@ class SeedingSession:
             return
         terminalreporter.write_sep("-", "seeding-suite")
         for line in self.result.plan:
-            # + ~ - in colour on a terminal (TerminalWriter drops markup elsewhere).
-            terminalreporter.write_line(line, **PLAN_COLOURS.get(line.lstrip()[:2], {}))
+            terminalreporter.write_line(line, **_colour(line))
+        if not self.result.plan:
+            for line in change_lines(self.result.cases, verbose=self.config.option.verbose > 0):
+                terminalreporter.write_line(line, **_colour(line))
         if self.result.stopped is not None:
             terminalreporter.write_line(f"NOT SEEDED: {self.result.stopped}", red=True, bold=True)
         report = self.result.report

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from seeding_suite.plugin.outcomes import ManifestRecord, Outcomes
     from seeding_suite.runner import CheckRunner
 
+    Step = Callable[[str, int, int], None]  # (step, done, total): see plugin/progress.py
+
 CaseOutcome = Literal["passed", "failed", "skipped", "error"]
 GUARD = "seeding production needs --confirm-production (or SEEDING_CONFIRM_PRODUCTION=1)"
 
@@ -74,6 +76,7 @@ class SeedCase:
     message: str | None
     properties: list[tuple[str, str]]
     seconds: float = 0.0
+    previous: str | None = None  # the version the target held before (the change list)
 
 
 @dataclass
@@ -124,6 +127,7 @@ class SeedStage:
         progress: Progress | None = None,
         processes: Callable[[int], int] = lambda _: 0,
         notice: Callable[[str], None] | None = None,
+        step: Step | None = None,
     ) -> None:
         self.runner = runner
         self.settings = settings
@@ -131,6 +135,8 @@ class SeedStage:
         self.progress = progress
         self.processes = processes  # forked processes to load that many manifests ahead
         self.notice = notice  # a line for the terminal now (e.g. whom the run waits for)
+        self.step = step or _silent  # how far the stage is, before the first batch too
+        self._loads = (0, 0)  # (loaded, to load) of the deferred manifests
         self.result = StageResult()  # filled as the stage goes: kept by an internal error
         self._skipped = 0  # seed cases decided here, before the engine: the record counts them
         self._deferred: dict[str, Path] = {}  # integrations whose documents load late
@@ -188,7 +194,9 @@ class SeedStage:
             named = settings.policy.named()
         candidates: Candidates = {}
         blocked: Blocked = {}
-        for display, record in sorted(self.outcomes.records.items()):
+        records = sorted(self.outcomes.records.items())
+        for number, (display, record) in enumerate(records, 1):
+            self.step("selecting manifests", number, len(records))
             reason = record.blocking_reason(self.runner.names)
             entry = catalog.entry(catalog.rootdir / record.file)
             excluded = None if entry is None else catalog.excluded(entry)
@@ -264,6 +272,11 @@ class SeedStage:
             self._ahead.close()
             self._ahead = None
         paths = [self._deferred[d.id] for d in needed if d.id in self._deferred]
+        self._loads = (0, len(paths))
+        if paths:
+            self.step("loading manifests", 0, len(paths))
+        else:
+            self.step("planning", 0, 0)
         processes = self.processes(len(paths))
         if processes > 0:
             import_parsers()
@@ -272,7 +285,13 @@ class SeedStage:
 
     def _docs(self, path: Path) -> tuple[DesiredDoc, ...]:
         found = self._ahead.take(path) if self._ahead is not None else None
-        return found if found is not None else self._docs_here(path)
+        docs = found if found is not None else self._docs_here(path)
+        loaded, total = self._loads[0] + 1, self._loads[1]
+        self._loads = (loaded, total)
+        self.step("loading manifests", loaded, total)
+        if loaded == total:
+            self.step("planning", 0, 0)
+        return docs
 
     def _docs_here(self, path: Path) -> tuple[DesiredDoc, ...]:
         return self._reload(path).docs
@@ -349,6 +368,7 @@ class SeedStage:
             force=settings.force,
         )
         holder = new_holder(run.actor)
+        self.step("reading the target", 0, 0)
         target = CountingTarget(
             open_target(
                 settings.target,
@@ -443,7 +463,11 @@ class SeedStage:
                 ("documents_unchanged", str(counts.unchanged)),
             ]
         manifest = display if record is None else record.display
-        return SeedCase(manifest or result.id, outcome, message, props, seconds)
+        return SeedCase(manifest or result.id, outcome, message, props, seconds, result.previous)
+
+
+def _silent(step: str, done: int, total: int) -> None:
+    """No progress wanted."""
 
 
 def _skipped_case(record: ManifestRecord, reason: str) -> SeedCase:

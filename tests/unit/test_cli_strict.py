@@ -14,23 +14,15 @@ import pytest
 
 from seeding_suite import __version__, remote
 from seeding_suite.cli import _message, build_parser, main
-from seeding_suite.engine.guarded import GuardedSeeder
 from seeding_suite.errors import ConvexFunctionError
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
-from tests.support.guarded import V1, V2, run
+from tests.unit.test_cli_runs import db
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "local.sqlite3"
-    target = LocalTarget(seeding_deployment(path))
-    GuardedSeeder(target).seed(V1, run("run-1"))
-    GuardedSeeder(target).seed(V2, run("run-2"))
-    target.close()
-    return path
+__all__ = ["db"]  # the fixture (two runs seeded) this module shares with test_cli_runs
 
 
 def outcome(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from fakes.convex import FakeConvex, SystemClock, value_size
+from fakes.convex import FakeConvex, SystemClock
 from seeding_suite import remote
 from seeding_suite.targets.twin_apply import apply_batch, read_ledger
 from seeding_suite.targets.twin_lease import acquire_lock, get_lock, release_lock, renew_lock
@@ -22,6 +22,7 @@ from seeding_suite.targets.twin_rules import (
     strip_system_fields,
     take_within,
     user_fields,
+    user_size,
 )
 from seeding_suite.targets.twin_schema import function_args, seeding_schema
 
@@ -41,12 +42,12 @@ def read_state(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
         "by_natural_key", (lambda q: q) if after is None else (lambda q: q.gt("naturalKey", after))
     )
     max_bytes = checked_max_bytes(args.get("maxBytes"))
-    rows, more = take_within(query, limit, max_bytes, key="naturalKey")
+    rows, sizes, more = take_within(query, limit, max_bytes, key="naturalKey")
     docs = []
-    for row in rows:
+    for row, size in zip(rows, sizes, strict=True):
         entry = {k: row[k] for k in remote.COMMON_FIELDS}
+        entry["size"] = user_size(row, size)
         fields = strip_system_fields(row)  # the query's rows are its own copies
-        entry["size"] = value_size(fields)
         if args["includeFields"]:
             entry["fields"] = fields
         docs.append(entry)
@@ -75,7 +76,7 @@ def get_run(ctx: Any, args: dict[str, Any]) -> dict[str, Any] | None:
 def list_runs(ctx: Any, args: dict[str, Any]) -> list[dict[str, Any]]:
     limit = checked_limit(args["limit"])
     newest_first = ctx.db.query(remote.RUNS_TABLE).with_index("by_started_at").order("desc")
-    rows, _ = take_within(newest_first, limit, remote.MAX_PAGE_BYTES)
+    rows, _, _ = take_within(newest_first, limit, remote.MAX_PAGE_BYTES)
     return [user_fields(row) for row in rows]
 
 
@@ -90,7 +91,7 @@ def list_conflicts(ctx: Any, args: dict[str, Any]) -> list[dict[str, Any]]:
     query = ctx.db.query(remote.CONFLICTS_TABLE)
     if integration is not None:
         query = query.with_index("by_integration", lambda q: q.eq("integration", integration))
-    rows, _ = take_within(query.order("desc"), limit, remote.MAX_PAGE_BYTES)
+    rows, _, _ = take_within(query.order("desc"), limit, remote.MAX_PAGE_BYTES)
     return [user_fields(row) for row in rows]
 
 

@@ -176,6 +176,6 @@ def read_ledger(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
         if after is None
         else (lambda q: q.eq("runId", run_id).gt("seq", after)),
     )
-    rows, more = take_within(query, limit, checked_max_bytes(args.get("maxBytes")))
+    rows, _, more = take_within(query, limit, checked_max_bytes(args.get("maxBytes")))
     entries = [user_fields(row) for row in rows]
     return {"entries": entries, "next": rows[-1]["seq"] if more else None}

@@ -42,27 +42,30 @@ def checked_max_bytes(max_bytes: float | None) -> int:
 
 def take_within(
     query: Iterable[dict[str, Any]], limit: int, max_bytes: int, key: str | None = None
-) -> tuple[list[dict[str, Any]], bool]:
-    """Up to `limit` rows, stopping after the one whose size makes the bytes read reach
-    `max_bytes`; the flag says the page was cut (a cursor is due).
+) -> tuple[list[dict[str, Any]], list[int], bool]:
+    """Up to `limit` rows and their sizes, stopping after the row whose size makes the bytes
+    read reach `max_bytes`; the flag says the page was cut (a cursor is due).
 
     A row's size is Convex's measure of the whole document, system fields included: what its
-    read limit charges and what `getDocumentSize` gives convex/seeding.ts. With `key` (the
-    cursor's field), a page never ends between two rows of one key: a cursor `gt(key)` would
-    skip the second, and a duplicated natural key must never be hidden.
+    read limit charges and what `getDocumentSize` gives convex/seeding.ts. The sizes are
+    returned so a caller that reports them measures no row twice. With `key` (the cursor's
+    field), a page never ends between two rows of one key: a cursor `gt(key)` would skip the
+    second, and a duplicated natural key must never be hidden.
     """
     rows: list[dict[str, Any]] = []
+    sizes: list[int] = []
     read = 0
     full = False
     for row in query:
         if full and (key is None or row[key] != rows[-1][key]):
-            return rows, True
+            return rows, sizes, True
         rows.append(row)
-        read += value_size(row)
+        sizes.append(value_size(row))
+        read += sizes[-1]
         full = full or len(rows) >= limit or read >= max_bytes
         if full and key is None:
-            return rows, True
-    return rows, full
+            return rows, sizes, True
+    return rows, sizes, full
 
 
 def find_one(ctx: Any, table: str, index: str, field: str, value: object) -> dict[str, Any] | None:
@@ -78,6 +81,15 @@ def lookup(ctx: Any, table: str, key: str) -> dict[str, Any] | None:
 
 
 SYSTEM_FIELDS = ("_id", "_creationTime")
+
+
+def user_size(doc: dict[str, Any], size: int) -> int:
+    """The value_size of `doc` without its system fields, from the whole document's `size`.
+
+    An object's size is the sum of its fields' parts, so this subtracts the system fields'
+    parts instead of measuring the user fields all over again.
+    """
+    return size - sum(len(k) + 1 + value_size(doc[k]) for k in SYSTEM_FIELDS if k in doc)
 
 
 def user_fields(doc: dict[str, Any]) -> dict[str, Any]:

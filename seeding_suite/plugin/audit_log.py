@@ -57,7 +57,12 @@ def prune(folder: Path, keep: int, current: Path) -> None:
     (`keep` 0 removes nothing)."""
     if keep <= 0 or not folder.is_dir():
         return
-    ours = sorted(p for p in folder.iterdir() if p != current and written_by_us(p))
+    # Oldest first by when each was written: run ids order runs only to the second, and two
+    # runs within one second would otherwise be ordered by their ids' random part.
+    ours = sorted(
+        (p for p in folder.iterdir() if p != current and written_by_us(p)),
+        key=lambda p: (p.stat().st_mtime_ns, p.name),
+    )
     surplus = len(ours) + (1 if current.exists() else 0) - keep
     for path in ours[: max(surplus, 0)]:
         path.unlink(missing_ok=True)  # missing: a concurrent run pruned it first

@@ -43,7 +43,9 @@ def _is_worker(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     for name, help_text in CHECK_MARKERS.items():
         config.addinivalue_line("markers", f"{name}: check: {help_text}")
-    config.addinivalue_line("markers", "seed: the final stage's outcome for an integration")
+    config.addinivalue_line(
+        "markers", "seed: the final stage's outcome for an integration (its checks run too)"
+    )
     config.addinivalue_line(
         "markers", "reseed: `-m reseed` rewrites the selected integrations even when unchanged"
     )
@@ -80,6 +82,17 @@ def pytest_runtest_makereport(
     if call.when == "call" and getattr(item, "reused", False):
         setattr(report, REUSED, True)
     return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """A seed item reports nothing where it runs: the controller's stage reports it."""
+    from seeding_suite.plugin.collect import SeedItem, defer
+
+    if not isinstance(item, SeedItem):
+        return None
+    defer(item, nextitem)
+    return True
 
 
 @pytest.hookimpl(tryfirst=True)

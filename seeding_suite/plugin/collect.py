@@ -1,4 +1,4 @@
-"""Collection: one pytest File per manifest, one Item per check (DESIGN §5 node ids).
+"""Collection: one pytest File per manifest, one Item per check and its seed item (DESIGN §5).
 
 Collection reads nothing: pytest-xdist collects every file in every worker, so the YAML is
 parsed when the first item of a file runs, once per process (the runner memoizes).
@@ -35,9 +35,10 @@ class ManifestFile(pytest.File):
         super().__init__(**kwargs)  # type: ignore[arg-type]  # pytest's from_parent contract
         self.properties: list[tuple[str, str]] | None = None  # its items' audit-log properties
 
-    def collect(self) -> Iterator[CheckItem]:
+    def collect(self) -> Iterator[CheckItem | SeedItem]:
         for name in self.config.stash[runner_key].names:
             yield CheckItem.from_parent(self, name=name)
+        yield SeedItem.from_parent(self, name=SeedItem.NAME)
 
 
 class CheckItem(pytest.Item):
@@ -95,6 +96,42 @@ class CheckItem(pytest.Item):
         # The domain must not be a suffix of the node id (research: pytest-plugin.md §1.3).
         # Line 0 (shown as 1): a check is about the whole file; a skip is reported there.
         return self.path, 0, f"{self.name} ({self.path.name})"
+
+
+class SeedItem(pytest.Item):
+    """The final stage's outcome for one manifest: `manifests/stripe.yaml::seed`.
+
+    Collected like the checks, so `--co` lists it, its node id and `-m seed` select it, and
+    the header's count, the progress and the final counts agree. It does nothing where it is
+    run (see `defer`): the controller seeds every selected manifest at once after the loop,
+    in dependency order, and reports each seed item then (plugin/session.py). A selected seed
+    item whose checks were not selected has them run by the stage.
+    """
+
+    NAME = "seed"
+    parent: ManifestFile
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]  # pytest's from_parent contract
+        self.own_markers.extend(_marks(self.NAME))  # `seed`, and `reseed` (-m reseed keeps it)
+
+    def runtest(self) -> None:
+        """Nothing here: the outcome is the stage's (see the class docstring)."""
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"seed ({self.path.name})"
+
+
+def defer(item: SeedItem, nextitem: pytest.Item | None) -> None:
+    """Pass a seed item by in the loop, reporting nothing: its report comes from the stage.
+
+    The protocol still runs (unlogged) so that pytest sets up and tears down the collectors
+    around it as it does for any item: skipping it outright would leave its file set up when
+    the next item belongs to another file.
+    """
+    from _pytest.runner import runtestprotocol  # public since pytest 2; a contract test guards it
+
+    runtestprotocol(item, log=False, nextitem=nextitem)
 
 
 class RefusedLink(pytest.File):

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+    from pathlib import Path
+
+    from seeding_suite.findings import Finding
 
 RANK = {"passed": 0, "skipped": 1, "failed": 2}
 
@@ -30,6 +33,8 @@ class ManifestRecord:
     # The file relative to the rootdir (a report's location). The node id's part is not
     # always that: pytest names a file under a root outside the rootdir relative to the root.
     source: str | None = None
+    # Findings of checks the stage ran itself: the run selected the seed item, not the check.
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def file(self) -> str:
@@ -69,6 +74,12 @@ class Outcomes:
 
     checks: frozenset[str]
     records: dict[str, ManifestRecord] = field(default_factory=dict)
+    # The manifests whose seed items the run selected, with their files where known (a plain
+    # run knows them; under xdist only node ids reach the controller). None until collected.
+    seeds: dict[str, Path | None] | None = None
+
+    def select_seeds(self, seeds: Iterable[tuple[str, Path | None]]) -> None:
+        self.seeds = dict(seeds)
 
     def record(self, display: str) -> ManifestRecord:
         if display not in self.records:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from seeding_suite.plugin.collect import CheckItem
+from seeding_suite.plugin.collect import CheckItem, SeedItem
 from seeding_suite.plugin.options import processes
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def deal_ahead(session: pytest.Session, runner: CheckRunner) -> bool:
 
     Answers whether any manifest check was collected.
     """
-    checks = _checks_by_file(session.items)
+    checks = _checks_by_file(session.items, runner.names)
     runner.check_ahead(checks)
     return bool(checks)
 
@@ -103,10 +103,14 @@ def _collects(config: pytest.Config, roots: Sequence[Path]) -> bool:
     return False
 
 
-def _checks_by_file(items: list[pytest.Item]) -> dict[Path, list[str]]:
-    """The files of the selected check items, in item order, with the checks they name."""
+def _checks_by_file(items: list[pytest.Item], checks: Sequence[str]) -> dict[Path, list[str]]:
+    """The files of the selected items, in item order, with the checks they need: a check
+    item its own, a seed item all of its file's (the stage runs those not selected)."""
     names: dict[Path, list[str]] = {}
     for item in items:
         if isinstance(item, CheckItem):
             names.setdefault(item.path, []).append(item.name)
+        elif isinstance(item, SeedItem):
+            wanted = names.setdefault(item.path, [])
+            wanted.extend(name for name in checks if name not in wanted)
     return names

@@ -1,8 +1,9 @@
-"""Seed testcases and audit properties: synthesized TestReports and JUnit suite properties.
+"""Seed testcases and audit properties: the seed items' reports and JUnit suite properties.
 
-A seed testcase is a full setup/call/teardown sequence, because junitxml writes a testcase's
-`<properties>` from its teardown report and needs a `(path, line, message)` tuple for skips
-(research: pytest-plugin.md §2.5).
+A seed item does nothing where it runs (plugin/collect.py): the controller, the one process
+that sees the final stage, makes its reports. Each is a full setup/call/teardown sequence,
+because junitxml writes a testcase's `<properties>` from its teardown report and needs a
+`(path, line, message)` tuple for skips (research: pytest-plugin.md §2.5).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 Outcome = Literal["passed", "failed", "skipped", "error"]
 Result = Literal["passed", "failed", "skipped"]
 When = Literal["setup", "call", "teardown"]
-SYNTHETIC = "seeding_synthetic"
+SEED_CASE = "seeding_seed_case"  # on a seed item's reports: its status says its action
 REUSED = "seeding_reused"  # on a check's call report: its pass was reused (seeding_suite.cache)
 
 
@@ -40,14 +41,14 @@ def emit_seed_case(
         rep = pytest.TestReport(
             nodeid=nodeid,
             location=location,
-            keywords={"seed": 1},
+            keywords={"seed": 1, "reseed": 1},
             outcome=result,
             longrepr=longrepr,
             when=when,
             duration=duration if when == "call" else 0.0,
             user_properties=props,
         )
-        setattr(rep, SYNTHETIC, True)  # the outcome record ignores its own reports
+        setattr(rep, SEED_CASE, True)
         return rep
 
     hook = config.hook
@@ -62,6 +63,18 @@ def emit_seed_case(
         hook.pytest_runtest_logreport(report=report("call", outcome, message))
     hook.pytest_runtest_logreport(report=report("teardown", "passed", None))
     hook.pytest_runtest_logfinish(nodeid=nodeid, location=location)
+
+
+def drop_audit_log(config: pytest.Config) -> None:
+    """This run writes no JUnit file after all (see SeedingSession.select_seeds)."""
+    try:  # private API, also used by Hypothesis's plugin; a contract test guards it
+        from _pytest.junitxml import xml_key
+    except ImportError:  # pragma: no cover - a pytest without it keeps the file
+        return
+    xml = config.stash.get(xml_key, None)
+    if xml is not None:
+        config.pluginmanager.unregister(xml)
+        del config.stash[xml_key]
 
 
 def add_suite_properties(config: pytest.Config, properties: Sequence[tuple[str, str]]) -> None:

@@ -22,8 +22,9 @@ from seeding_suite.plugin.prefetching import processes_for
 from seeding_suite.plugin.progress import ProgressLine
 from seeding_suite.plugin.reporting import (
     REUSED,
-    SYNTHETIC,
+    SEED_CASE,
     add_suite_properties,
+    drop_audit_log,
     emit_seed_case,
 )
 from seeding_suite.plugin.stage import SeedStage, StageResult, StageSettings
@@ -31,7 +32,8 @@ from seeding_suite.plugin.state import collector_key
 from seeding_suite.settings import actor, git_commit
 
 if TYPE_CHECKING:
-    from collections.abc import Generator, Sequence
+    from collections.abc import Generator, Iterable, Sequence
+    from pathlib import Path
 
     from seeding_suite.runner import CheckRunner
 
@@ -53,6 +55,12 @@ def _marker_selects(markexpr: str, markers: set[str]) -> bool:
     return Expression.compile(markexpr).evaluate(lambda name, /, **kw: not kw and name in markers)
 
 
+def _is_seed(nodeid: str) -> bool:
+    """A manifest's seed item (`manifests/x.yaml::seed`), not a Python test called `seed`."""
+    display, _, name = nodeid.partition("::")
+    return name == "seed" and display.endswith((".yaml", ".yml"))
+
+
 class SeedingSession:
     """One per Config on the controller; see the module docstring."""
 
@@ -65,12 +73,15 @@ class SeedingSession:
         self.result: StageResult | None = None
         self.reused = 0  # check passes reused from earlier runs (seeding_suite.cache)
         self.progress: ProgressLine | None = None  # the stage's, on the terminal reporter
+        self.audit_log: Path | None = None  # the default audit log, when setup chose it
 
     def close(self) -> None:
         """Nothing to release: targets are opened and closed inside the stage."""
 
     @property
-    def seed_enabled(self) -> bool:
+    def seed_wanted(self) -> bool:
+        """Whether `-m` leaves seed items in the run: known before collection (the audit log's
+        default path is set then); collection tells which are selected (`select_seeds`)."""
         return _marker_selects(self.config.option.markexpr, {"seed", "reseed"})
 
     @property
@@ -82,7 +93,7 @@ class SeedingSession:
         return f"seeding-suite {__version__}: target {self.settings.target.description}"
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if getattr(report, SYNTHETIC, False):
+        if getattr(report, SEED_CASE, False):
             return
         if getattr(report, REUSED, False):
             self.reused += 1
@@ -96,10 +107,34 @@ class SeedingSession:
                 report.nodeid, str(report.longrepr).splitlines()[-1]
             )
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """A plain run: the selected seed items are among the session's items."""
+        from seeding_suite.plugin.collect import SeedItem
+
+        seeds = [item for item in session.items if isinstance(item, SeedItem)]
+        self.select_seeds((item.nodeid, item.path) for item in seeds)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: object, ids: Sequence[str]) -> None:
+        """Under xdist: every worker collected the same items (xdist checks); the first says."""
+        if self.outcomes.seeds is None:
+            self.select_seeds((nodeid, None) for nodeid in ids if _is_seed(nodeid))
+
+    def select_seeds(self, seeds: Iterable[tuple[str, Path | None]]) -> None:
+        """The manifests whose seed items this run selected: the stage seeds those alone.
+
+        A run that selected none (`-k schema`, `manifests/x.yaml::parse`) seeds nothing, so the
+        default audit log is not written: there is nothing to audit.
+        """
+        self.outcomes.select_seeds((nodeid.partition("::")[0], path) for nodeid, path in seeds)
+        if not self._stage_wanted() and self.audit_log is not None:
+            drop_audit_log(self.config)
+            self.audit_log = None
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
         result = yield  # raises on -x/--maxfail, Ctrl-C, collection interruption: no seeding
-        if self.seed_enabled and not self.config.option.collectonly:
+        if self._stage_wanted():
             reporter = self.config.pluginmanager.get_plugin("terminalreporter")
             if reporter is not None:
                 reporter.ensure_newline()
@@ -131,9 +166,24 @@ class SeedingSession:
         self._suite_properties()
         return result
 
+    def _stage_wanted(self) -> bool:
+        """A seed item was selected; or `--prune` asks to delete what the catalog dropped,
+        which needs no manifest (`--manifest-root empty --prune-all` empties the target)."""
+        seeds = self.outcomes.seeds
+        if seeds is None or self.config.option.collectonly:
+            return False
+        return bool(seeds) or (self.settings.prune and self.seed_wanted)
+
     def _emit_cases(self, session: pytest.Session) -> None:
+        """One report per selected seed item, and one per integration the run deleted.
+
+        A deleted integration has no manifest, so it was no item: its testcase is the audit
+        log's record of the deletion, counted on top of the collected items (the progress
+        stays at 100 %).
+        """
         assert self.result is not None
-        session.testscollected += len(self.result.cases)  # keeps the progress at 100 %
+        seeds = self.outcomes.seeds or {}
+        session.testscollected += sum(1 for c in self.result.cases if c.manifest not in seeds)
         for case in self.result.cases:
             emit_seed_case(
                 self.config,
@@ -149,7 +199,7 @@ class SeedingSession:
         self, report: pytest.TestReport, config: pytest.Config
     ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
         """A seed case's letter and word say its action (seeding_suite.plugin.changes)."""
-        if not getattr(report, SYNTHETIC, False) or report.when == "teardown":
+        if not getattr(report, SEED_CASE, False) or report.when == "teardown":
             return None
         return seed_status(report.outcome, report.when, dict(report.user_properties))
 

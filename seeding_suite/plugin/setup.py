@@ -118,9 +118,11 @@ def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
         health=HealthSettings(enabled=not option.no_health_checks, checks=checks),
     )
     session = SeedingSession(config, runner, settings)
-    if option.xmlpath is None and session.seed_enabled and not option.plan:
-        # DESIGN §8: a run that seeds is audited in reports/ (see plugin/audit_log.py).
+    if option.xmlpath is None and session.seed_wanted and not option.plan:
+        # DESIGN §8: a run that seeds is audited in reports/ (see plugin/audit_log.py); one
+        # that selects no seed item after all drops it (SeedingSession.select_seeds).
         path = audit_log.default_path(config.rootpath, run_id)
         option.xmlpath = str(path)
+        session.audit_log = path
         config.add_cleanup(lambda: audit_log.prune(path.parent, keep, path))
     return session

@@ -3,7 +3,8 @@
 Desired state = the integrations whose checks all passed in this session, admitted by the
 environment's policy and strategy (narrowed by `--integrations`), in dependency order; the
 engine gates them on their dependencies, plans, applies and records the run. Every manifest
-the session checked gets exactly one seed case; `--plan` computes the same and writes nothing.
+whose seed item the run selected gets exactly one seed case (and an integration the run
+deletes, one more); `--plan` computes the same and writes nothing.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ class StageResult:
 
 
 Candidates = dict[str, tuple["ManifestRecord", "DesiredIntegration"]]
-Blocked = dict[str, tuple["ManifestRecord", str]]
+Blocked = dict[str, tuple["ManifestRecord", str, CaseOutcome]]
 
 
 class SeedStage:
@@ -150,12 +151,12 @@ class SeedStage:
         result.stopped = self._unknown_selection() or result.stopped
         if result.stopped is not None:
             for record, _ in candidates.values():
-                blocked[record.display] = (record, f"not seeded: {result.stopped}")
+                blocked[record.display] = (record, f"not seeded: {result.stopped}", "skipped")
             candidates = {}
         self._skipped = len(blocked)
         if result.stopped is None and (candidates or self.settings.prune or self.settings.plan):
             self._seed_candidates(candidates, result, reseed=reseed)
-        result.cases.extend(_skipped_case(record, reason) for record, reason in blocked.values())
+        result.cases.extend(_blocked_case(*blocked_one) for blocked_one in blocked.values())
         result.cases.sort(key=lambda c: c.manifest)
         return result
 
@@ -187,17 +188,29 @@ class SeedStage:
     # ------------------------------------------------------------------ selection
 
     def _select(self) -> tuple[Candidates, Blocked]:
-        """Manifests that may be seeded, and why each other one may not."""
+        """Manifests that may be seeded, and why each other one may not.
+
+        The manifests are those whose seed items the run selected; each is judged by the
+        outcomes of all its checks, and a check the run did not select runs here.
+        """
         settings, catalog = self.settings, self.runner.catalog
         named = settings.integrations
         if named is None and settings.policy.strategy == "selective":
             named = settings.policy.named()
         candidates: Candidates = {}
         blocked: Blocked = {}
-        records = sorted(self.outcomes.records.items())
-        for number, (display, record) in enumerate(records, 1):
-            self.step("selecting manifests", number, len(records))
+        seeds = sorted((self.outcomes.seeds or {}).items())
+        for number, (display, path) in enumerate(seeds, 1):
+            self.step("selecting manifests", number, len(seeds))
+            record = self.outcomes.record(display)
+            self._check(record, path)
             reason = record.blocking_reason(self.runner.names)
+            if reason is not None and record.findings:
+                from seeding_suite.findings import render_all
+
+                message = f"{reason}:\n{render_all(tuple(record.findings))}"
+                blocked[display] = (record, message, "failed")  # no check item shows them
+                continue
             entry = catalog.entry(catalog.rootdir / record.file)
             excluded = None if entry is None else catalog.excluded(entry)
             if reason is None and excluded is not None:
@@ -214,8 +227,37 @@ class SeedStage:
                 elif desired is not None:
                     candidates[desired.id] = (record, desired)
                     continue
-            blocked[display] = (record, reason or "not seeded")
+            blocked[display] = (record, reason or "not seeded", "skipped")
         return candidates, blocked
+
+    def _check(self, record: ManifestRecord, path: Path | None) -> None:
+        """Run the checks the session did not run on a manifest whose seed item it selected
+        (`pytest manifests/x.yaml::seed`, `-m seed`): a seed needs all of them to pass."""
+        missing = [name for name in self.runner.names if name not in record.outcomes]
+        if not missing or record.collection_error is not None:
+            return
+        path = path or self._locate(record.display)
+        if path is None:
+            return  # blocking_reason: the checks did not run
+        for name in missing:
+            outcome = self.runner.run(name, path)
+            record.note(name, outcome.status)
+            record.findings.extend(outcome.findings)
+        record.source = self.runner.catalog.display(path)
+        if record.outcomes.get("schema") == "passed":
+            integration, version, checksum = self.runner.properties(path)
+            record.integration, record.version = integration, version
+            record.checksums.add(checksum)
+
+    def _locate(self, display: str) -> Path | None:
+        """A manifest's file from its node id's path: relative to the rootdir, or (a root
+        outside the rootdir) to that root."""
+        catalog = self.runner.catalog
+        for base in (catalog.rootdir, *catalog.roots):
+            path = base / display
+            if path.is_file() and catalog.entry(path) is not None:
+                return path
+        return None
 
     def _unknown_selection(self) -> str | None:
         """`--integrations` naming an id no collected manifest has: a typo would otherwise seed
@@ -470,16 +512,16 @@ def _silent(step: str, done: int, total: int) -> None:
     """No progress wanted."""
 
 
-def _skipped_case(record: ManifestRecord, reason: str) -> SeedCase:
+def _blocked_case(record: ManifestRecord, reason: str, outcome: CaseOutcome) -> SeedCase:
     stem = record.display.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     props = [
         ("integration", record.integration or stem),
         ("version", record.version or ""),
         ("checksum", next(iter(record.checksums), "")),
-        ("action", "skipped"),
+        ("action", "failed" if outcome == "failed" else "skipped"),
         ("reason", reason),
     ]
-    return SeedCase(record.display, "skipped", reason, props)
+    return SeedCase(record.display, outcome, reason, props)
 
 
 def _failed(desired: DesiredIntegration, message: str) -> IntegrationResult:

@@ -1,7 +1,8 @@
 """Where a run's audit log goes by default, and the retention that keeps reports/ bounded.
 
 The audit log (DESIGN §8) records what a run did to a target. A run that cannot write (a
-validate-only run, `-m "not seed"`, or `--plan`) has nothing to audit: it writes no file unless
+validate-only run, `-m "not seed"`, a selection without a seed item, or `--plan`) has nothing
+to audit: it writes no file unless
 `--junitxml` asks for one. A run that seeds writes `reports/seeding-<run id>.xml`, and then only
 the newest `seeding_reports_keep` of those files stay (0 keeps every one). Retention removes
 only files this harness wrote by default: the name has a run id's shape and the file records

@@ -6,6 +6,7 @@ sum to 1000 or a hold that is not a duration fail the schema check with the fiel
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Annotated, Final
 
@@ -87,7 +88,7 @@ class RolloutBlock(_Block):
     @field_validator("steps")
     @classmethod
     def _rising(cls, steps: list[int]) -> list[int]:
-        for before, after in zip(steps, steps[1:], strict=False):
+        for before, after in itertools.pairwise(steps):
             if after <= before:
                 message = f"steps must increase strictly, but {after} follows {before}"
                 raise PydanticCustomError("rollout_steps", message)

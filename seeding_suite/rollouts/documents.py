@@ -46,7 +46,10 @@ def rollout_payload(manifest: Manifest, environment: str) -> dict[str, object] |
         "holdSeconds": float(block.hold_seconds),
         "gates": None
         if gates is None
-        else {"maxErrorRate": float(gates.max_error_rate), "minRequests": float(gates.min_requests)},
+        else {
+            "maxErrorRate": float(gates.max_error_rate),
+            "minRequests": float(gates.min_requests),
+        },
         "variants": [{"name": v.name, "weight": float(v.weight)} for v in block.variants or ()],
         "state": initial_state(),
     }

@@ -47,10 +47,12 @@ def record_integration_outcome(ctx: Any, args: dict[str, Any], *, clock: Clock) 
         ctx.db.query(remote.COUNTERS_TABLE)
         .with_index(
             "by_slot",
-            lambda q: q.eq("integration", integration)
-            .eq("environment", environment)
-            .eq("interval", interval)
-            .eq("variant", variant),
+            lambda q: (
+                q.eq("integration", integration)
+                .eq("environment", environment)
+                .eq("interval", interval)
+                .eq("variant", variant)
+            ),
         )
         .unique()
     )
@@ -72,9 +74,11 @@ def rollout_window(ctx: Any, args: dict[str, Any]) -> dict[str, object]:
         ctx.db.query(remote.COUNTERS_TABLE)
         .with_index(
             "by_slot",
-            lambda q: q.eq("integration", integration)
-            .eq("environment", environment)
-            .gte("interval", start),
+            lambda q: (
+                q.eq("integration", integration)
+                .eq("environment", environment)
+                .gte("interval", start)
+            ),
         )
         .take(remote.MAX_WINDOW_COUNTERS + 1)
     )

@@ -44,7 +44,7 @@ def cmd_control(args: argparse.Namespace) -> int:
         rollout = find(target, args.id)
         reason = args.reason or f"{args.rollout_command} requested by {actor()}"
         forced = False
-        if how == "advance":
+        if how == "advance" and rollout.status == "active":  # else move() says why not
             decision = assess(target, rollout)[2]
             if decision.move != "advance":
                 if not args.force:

@@ -10,13 +10,13 @@ overwritten.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from seeding_suite import remote
 from seeding_suite.engine.lock import Lease, LeasedTarget, LockSettings, new_holder
 from seeding_suite.errors import SeedingSuiteError
+from seeding_suite.rollouts import clock
 from seeding_suite.rollouts.documents import ROLLOUTS_TABLE, Rollout
 from seeding_suite.rollouts.gates import Window
 
@@ -65,7 +65,7 @@ def step_since(target: ConvexTarget, rollout: Rollout) -> float:
     if isinstance(since, int | float):
         return float(since)
     run = target.query(remote.GET_RUN, {"runId": rollout.fields["runId"]})
-    return float(run["startedAt"]) if isinstance(run, dict) else time.time() * 1000.0
+    return float(run["startedAt"]) if isinstance(run, dict) else clock.now_ms()
 
 
 def read_window(target: ConvexTarget, rollout: Rollout, since_ms: float) -> Window:
@@ -134,7 +134,7 @@ def _record(
         "actor": context.actor,
         "target": target.description,
         "startedAt": started,
-        "finishedAt": None if status == "running" else time.time() * 1000.0,
+        "finishedAt": None if status == "running" else clock.now_ms(),
         "harnessVersion": context.harness_version,
         "catalogChecksum": "rollout",
         "gitCommit": None,
@@ -151,7 +151,7 @@ def write_changes(
     lock: LockSettings | None = None,
 ) -> Written:
     """Write `changes` as one run under the target's lease (one batch: all or nothing)."""
-    started = time.time() * 1000.0
+    started = clock.now_ms()
     calls = 0
     holder = new_holder(context.actor)
     with Lease(target, lock or LockSettings(), holder, context.run_id) as lease:
@@ -176,4 +176,4 @@ def write_changes(
             put("failed", f"{context.command}: the target refused the rollout run: {exc}")
             raise
         put("succeeded")
-    return Written(context.run_id, started, time.time() * 1000.0, list(changes))
+    return Written(context.run_id, started, clock.now_ms(), list(changes))

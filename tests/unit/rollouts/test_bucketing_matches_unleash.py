@@ -94,9 +94,10 @@ def test_enabled_and_variant_equal_unleashs_engine_for_100000_subjects() -> None
         ours = bucket("stripe", subject) <= 37
         entered += ours
         expected_ramp = variant_of("stripe", subject, split) if ours else "disabled"
-        if (ramp.feature_enabled, ramp.name) != (ours, expected_ramp) or everyone.name != variant_of(
-            "checkout", subject, split
-        ):
+        if (ramp.feature_enabled, ramp.name) != (
+            ours,
+            expected_ramp,
+        ) or everyone.name != variant_of("checkout", subject, split):
             mismatches.append(subject)
     assert mismatches == []
     assert abs(entered / SUBJECTS - 0.37) < 0.01

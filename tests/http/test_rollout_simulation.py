@@ -6,6 +6,7 @@ status` saying why."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import xml.etree.ElementTree as ET
@@ -120,7 +121,7 @@ def test_a_rollout_advances_on_healthy_traffic_and_a_failing_variant_rolls_it_ba
         assert (moved["action"], moved["to"]) == ("advanced", following)
         assert status(platform, capsys)["percent"] == following
     # Raising the percent only added workspaces, and none changed its variant.
-    for before, after in zip(seen, seen[1:], strict=False):
+    for before, after in itertools.pairwise(seen):
         assert all(after[w] == v for w, v in before.items() if v is not None)
     assert sum(v is not None for v in seen[-1].values()) > sum(
         v is not None for v in seen[0].values()

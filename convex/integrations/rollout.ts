@@ -12,6 +12,7 @@
 import { ConvexError, v, type Infer } from "convex/values";
 import murmurHash3 from "murmurhash3js-revisited";
 import type { Doc } from "../_generated/dataModel";
+import { makeFunctionReference, type RegisteredQuery } from "convex/server";
 import { internalMutation, internalQuery, type QueryCtx } from "../_generated/server";
 
 const ROLLOUT_SEED = 0;
@@ -96,10 +97,7 @@ export function evaluateRollout(
   return { enabled, variant, reason: percent === 100 && !hasVariants ? "STATIC" : "SPLIT" };
 }
 
-async function evaluate(
-  ctx: QueryCtx,
-  args: { integration: string; subject: string; environment: string },
-): Promise<Evaluation> {
+async function evaluate(ctx: Pick<QueryCtx, "db">, args: EvaluateArgs): Promise<Evaluation> {
   checkSlot(args.integration, args.environment);
   const key = `${args.integration}/rollout:${args.environment}`;
   const rollout = await ctx.db
@@ -123,10 +121,20 @@ async function evaluate(
  * A registered function called directly makes Convex warn; this one is a plain function that
  * carries the query's registration, so the helper call is an ordinary call.
  */
-export const evaluateIntegration = Object.assign(
-  (ctx: QueryCtx, args: { integration: string; subject: string; environment: string }) =>
-    evaluate(ctx, args),
+type EvaluateArgs = { integration: string; subject: string; environment: string };
+export const evaluateIntegration: RegisteredQuery<"internal", EvaluateArgs, Promise<Evaluation>> &
+  ((ctx: Pick<QueryCtx, "db">, args: EvaluateArgs) => Promise<Evaluation>) = Object.assign(
+  (ctx: Pick<QueryCtx, "db">, args: EvaluateArgs) => evaluate(ctx, args),
   internalQuery({ args: evaluateArgs, returns: evaluation, handler: evaluate }),
+);
+
+/**
+ * `internal.integrations.rollout.evaluateIntegration` with its result typed, for
+ * `ctx.runQuery` in actions (Convex cannot read the return type off a query that is also a
+ * plain function).
+ */
+export const evaluateIntegrationQuery = makeFunctionReference<"query", EvaluateArgs, Evaluation>(
+  "integrations/rollout:evaluateIntegration",
 );
 
 /** Counts one outcome into the current minute's counter of this variant. */

@@ -25,20 +25,12 @@ from seeding_suite.targets.local import seeding_deployment
 from seeding_suite.targets.remote import RemoteTarget
 from tests.support.guarded import MovableClock
 from tests.support.project import Project, manifest
+from tests.support.rollouts import ROLLOUT_BLOCK
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 KEY = "convex-self-hosted|rollout-simulation"
-ROLLOUT = """rollout:
-  stickiness: workspaceId
-  steps: [5, 25, 50, 100]
-  hold: 1h
-  gates: {max_error_rate: 0.05, min_requests: 200}
-  variants:
-    - {name: control, weight: 500}
-    - {name: new-flow, weight: 500}
-"""
 WORKSPACES = [f"ws-{n:04}" for n in range(400)]
 
 
@@ -105,7 +97,7 @@ def status(platform: Platform, capsys: pytest.CaptureFixture[str]) -> dict[str, 
 def test_a_rollout_advances_on_healthy_traffic_and_a_failing_variant_rolls_it_back(
     project: Project, platform: Platform, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project.write("stripe", manifest("stripe", "2.3.0", extra=ROLLOUT))
+    project.write("stripe", manifest("stripe", "2.3.0", extra=ROLLOUT_BLOCK))
     seeded = project.run(f"--convex-url={platform.url}", "--seed-env=staging")
     assert seeded.props("seed", "stripe")["action"] == "created", seeded.result.stdout.str()
     rng = random.Random(16)
@@ -128,7 +120,7 @@ def test_a_rollout_advances_on_healthy_traffic_and_a_failing_variant_rolls_it_ba
     )
 
     jumped = {"control": 0.01, "new-flow": 0.35}  # the new flow breaks at 50%
-    platform.traffic(400, jumped, rng)
+    platform.traffic(600, jumped, rng)  # each variant needs its min_requests
     platform.time.advance(600)  # inside the hold: a failing gate does not wait for it
     back = tick(platform, capsys, code=1)
     assert back["action"] == "rolled_back"
@@ -152,7 +144,7 @@ def test_a_rollout_advances_on_healthy_traffic_and_a_failing_variant_rolls_it_ba
 def test_a_healthy_rollout_runs_through_every_step_to_completed(
     project: Project, platform: Platform, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project.write("stripe", manifest("stripe", "2.3.0", extra=ROLLOUT))
+    project.write("stripe", manifest("stripe", "2.3.0", extra=ROLLOUT_BLOCK))
     assert project.run(f"--convex-url={platform.url}", "--seed-env=staging").result.ret == 0
     rng = random.Random(7)
     for expected in ("advanced", "advanced", "advanced", "completed"):

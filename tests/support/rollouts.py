@@ -15,6 +15,16 @@ if TYPE_CHECKING:
     from seeding_suite.engine.seeder import SeedReport
     from seeding_suite.targets.base import ConvexTarget
 
+ROLLOUT_BLOCK = """rollout:
+  stickiness: workspaceId
+  steps: [5, 25, 50, 100]
+  hold: 1h
+  gates: {max_error_rate: 0.05, min_requests: 200}
+  variants:
+    - {name: control, weight: 500}
+    - {name: new-flow, weight: 500}
+"""
+"""A manifest's rollout block as YAML (append to tests.support.project.manifest's text)."""
 SPLIT = [{"name": "control", "weight": 500}, {"name": "new-flow", "weight": 500}]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +43,11 @@ class Platform:
     time: MovableClock
     client: RemoteTarget
 
+    def seeded(self) -> None:
+        """The seeding run stamps its record with the real time (its start is the first
+        step's); the platform's clock goes on from after it, so the hold counts exactly."""
+        self.time.now = max(self.time.now, time.time() * 1000.0)
+
     def evaluate(self, workspace: str) -> dict[str, object]:
         args = {"integration": "stripe", "subject": workspace, "environment": "staging"}
         answer = self.client.query(remote.EVALUATE_INTEGRATION, args)
@@ -69,12 +75,12 @@ def platform(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Platform]:
     monkeypatch.setenv("CONVEX_SELF_HOSTED_ADMIN_KEY", KEY)
-    time = MovableClock(clock.now_ms())
-    monkeypatch.setattr(clock, "now_ms", time.now_ms)  # the CLI's time is the server's
-    fake = seeding_deployment(tmp_path / "served.sqlite3", clock=time)
+    moved = MovableClock(clock.now_ms())
+    monkeypatch.setattr(clock, "now_ms", moved.now_ms)  # the CLI's time is the server's
+    fake = seeding_deployment(tmp_path / "served.sqlite3", clock=moved)
     with serve(make_wsgi_app(fake, admin_key=KEY)) as running:
         client = RemoteTarget(running.url, Secret(KEY), sleep=lambda _: None, max_retries=3)
-        yield Platform(running.url, time, client)
+        yield Platform(running.url, moved, client)
         client.close()
     fake.close()
 
@@ -100,6 +106,7 @@ def test_a_rollout_advances_on_healthy_traffic_and_a_failing_variant_rolls_it_ba
     project.write("stripe", manifest("stripe", "2.3.0", extra=ROLLOUT_BLOCK))
     seeded = project.run(f"--convex-url={platform.url}", "--seed-env=staging")
     assert seeded.props("seed", "stripe")["action"] == "created", seeded.result.stdout.str()
+    platform.seeded()
     rng = random.Random(16)
     healthy = {"control": 0.01, "new-flow": 0.01}
     seen: list[dict[str, str | None]] = []
@@ -146,6 +153,7 @@ def test_a_healthy_rollout_runs_through_every_step_to_completed(
 ) -> None:
     project.write("stripe", manifest("stripe", "2.3.0", extra=ROLLOUT_BLOCK))
     assert project.run(f"--convex-url={platform.url}", "--seed-env=staging").result.ret == 0
+    platform.seeded()
     rng = random.Random(7)
     for expected in ("advanced", "advanced", "advanced", "completed"):
         platform.traffic(220, {"control": 0.0, "new-flow": 0.02}, rng)

@@ -4,6 +4,7 @@ the ledger that `seeding-suite rollback` undoes, and the audit log of each move.
 from __future__ import annotations
 
 import json
+import time
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,9 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moved: MovableClock) -> 
     target = LocalTarget(seeding_deployment(path))
     seed(target, rollout_manifest(), "run-1")
     target.close()
+    # The seeding run stamped its record with the real time (the first step's start): the
+    # moved clock goes on from after it.
+    moved.now = max(moved.now, time.time() * 1000.0)
     return path
 
 
@@ -179,7 +183,7 @@ def test_tick_advances_when_hold_and_gates_pass_and_rolls_back_a_failing_variant
     assert json.loads(lines)["action"] == "none"
     outcomes(db, "control", 150, 1)
     outcomes(db, "new-flow", 150, 2)
-    moved.advance(3601)  # the hold counts from the seeding run's start
+    moved.advance(3600)
     ahead = json.loads(cli(capsys, db, "tick", "--json"))
     assert (ahead["action"], ahead["to"]) == ("advanced", 25)
     outcomes(db, "control", 200, 0)

@@ -102,3 +102,24 @@ def test_validate_names_file_line_and_field(
     out = capsys.readouterr().out
     assert "manifests/stripe.yaml:6:10: rollout.steps: steps must increase strictly" in out
     assert "manifests/stripe.yaml:8:5: rollout.variants: variant weights must sum to 1000" in out
+
+
+def test_rollout_environments_must_be_environments_of_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "stripe.yaml").write_text(
+        "manifest_version: 1\nid: stripe\nname: Stripe\nversion: 1.0.0\n"
+        "rollout:\n  steps: [5, 100]\n  environments: [staging, canary]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate"]) == 1
+    assert (
+        "manifests/stripe.yaml:7:27: rollout.environments[1]: 'canary' is not an environment "
+        "of this project (known: development, production, staging)"
+    ) in capsys.readouterr().out
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.seeding_suite.environments.canary]\nallow = ["*"]\n', encoding="utf-8"
+    )
+    assert main(["validate"]) == 0, capsys.readouterr().out

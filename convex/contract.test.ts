@@ -5,6 +5,7 @@ import { convexTest } from "convex-test";
 import { makeFunctionReference } from "convex/server";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import schema from "./schema";
+import * as rollout from "./integrations/rollout";
 import * as seeding from "./seeding";
 import { modules } from "./test.setup";
 
@@ -36,6 +37,12 @@ const KEY_FIELDS: Record<string, string[]> = {
   seedingConflicts: ["runId", "integration"],
   seedingLedger: ["runId", "seq"],
   seedingLocks: ["name"],
+  rolloutCounters: ["integration", "environment", "interval", "variant"],
+};
+/** The contract's modules by path, as `npx convex deploy` names their functions. */
+const MODULES: Record<string, Record<string, unknown>> = {
+  seeding,
+  "integrations/rollout": rollout,
 };
 /** Every vector starts at this server time; a step's `now` moves it (tests/contract/README.md). */
 const START_MS = 1_767_225_600_000;
@@ -62,8 +69,8 @@ function checkFormat(vector: Vector, stem: string): void {
 
 async function call(t: ReturnType<typeof convexTest>, step: Step): Promise<Outcome> {
   const [module, name] = step.function.split(":");
-  expect(module).toBe("seeding");
-  const registered = (seeding as Record<string, { isQuery?: boolean; isMutation?: boolean }>)[name];
+  expect(Object.keys(MODULES)).toContain(module);
+  const registered = MODULES[module][name] as { isQuery?: boolean; isMutation?: boolean };
   expect(registered?.isQuery || registered?.isMutation).toBe(true);
   try {
     const value = registered.isQuery
@@ -99,9 +106,10 @@ async function tableRows(t: ReturnType<typeof convexTest>, table: string): Promi
   const rows = docs.map(({ _id, _creationTime, ...fields }) => fields);
   const compare = (a: Row, b: Row): number => {
     for (const key of keys) {
-      const [x, y] = [a[key] as string | number, b[key] as string | number];
+      const [x, y] = [a[key] as string | number | null, b[key] as string | number | null];
       if (x !== y) {
-        return x < y ? -1 : 1;
+        // null first, as Convex orders values (tests/contract/README.md)
+        return x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
       }
     }
     return 0;

@@ -48,6 +48,28 @@ export const payloadFields = {
     version: v.string(),
     manifestJson: v.string(),
   },
+  // Issue 16: one per integration and environment; `state` is live (not in the checksum).
+  rollouts: {
+    environment: v.string(),
+    version: v.string(),
+    stickiness: v.string(),
+    group: v.string(),
+    steps: v.array(v.number()),
+    holdSeconds: v.number(),
+    gates: v.union(v.object({ maxErrorRate: v.number(), minRequests: v.number() }), v.null()),
+    variants: v.array(v.object({ name: v.string(), weight: v.number() })),
+    state: v.object({
+      status: v.union(
+        v.literal("active"),
+        v.literal("paused"),
+        v.literal("completed"),
+        v.literal("rolled_back"),
+      ),
+      step: v.number(),
+      since: v.union(v.number(), v.null()),
+      reason: nullableString,
+    }),
+  },
 };
 
 export type SeededTable = keyof typeof payloadFields;
@@ -123,6 +145,16 @@ export const conflict = v.object({
   resolution: v.union(v.literal("blocked"), v.literal("allow_downgrade"), v.literal("force")),
 });
 
+/** Outcomes of one minute (`interval`, ms) of one variant (null: no variants) of a rollout. */
+export const rolloutCounter = v.object({
+  integration: v.string(),
+  environment: v.string(),
+  variant: nullableString,
+  interval: v.number(),
+  requests: v.number(),
+  errors: v.number(),
+});
+
 /** All fields of a seeded table's documents. */
 const seeded = <P extends object>(payload: P) => ({
   ...docKeyFields,
@@ -146,6 +178,15 @@ export default defineSchema({
   manifests: defineTable(seeded(payloadFields.manifests))
     .index("by_natural_key", ["naturalKey"])
     .index("by_integration", ["integration"]),
+  rollouts: defineTable(seeded(payloadFields.rollouts))
+    .index("by_natural_key", ["naturalKey"])
+    .index("by_integration", ["integration"]),
+  rolloutCounters: defineTable(rolloutCounter).index("by_slot", [
+    "integration",
+    "environment",
+    "interval",
+    "variant",
+  ]),
   seedingRuns: defineTable(runRecord)
     .index("by_run_id", ["runId"])
     .index("by_started_at", ["startedAt"]),

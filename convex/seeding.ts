@@ -46,6 +46,7 @@ const seededDoc = v.union(
   v.object({ ...docKeyFields, ...payloadFields.actions }),
   v.object({ ...docKeyFields, ...payloadFields.triggers }),
   v.object({ ...docKeyFields, ...payloadFields.manifests }),
+  v.object({ ...docKeyFields, ...payloadFields.rollouts }),
 );
 const upsertOp = v.object({
   kind: v.literal("upsert"),
@@ -68,6 +69,7 @@ const fullDoc = v.union(
   v.object({ ...docKeyFields, runId: v.string(), ...payloadFields.actions }),
   v.object({ ...docKeyFields, runId: v.string(), ...payloadFields.triggers }),
   v.object({ ...docKeyFields, runId: v.string(), ...payloadFields.manifests }),
+  v.object({ ...docKeyFields, runId: v.string(), ...payloadFields.rollouts }),
 );
 const restoreOp = v.object({
   kind: v.literal("restore"),

@@ -110,6 +110,7 @@ class Catalog:
         self._resolution: Resolution | None = None
         self._by_id: dict[str, CatalogEntry] | None = None
         self._digests: dict[str, str] | None = None
+        self._environments: tuple[str, ...] | None = None
 
     def files(self) -> list[Path]:
         """Every *.yaml and *.yml under the roots (not hidden, not behind a link), sorted, once."""
@@ -202,7 +203,19 @@ class Catalog:
                 pending.extend(d.id for e in claims.get(integration, ()) for d in e.dependencies)
         digests = self._claim_digests()
         closure = sorted((i, digests.get(i, "")) for i in reached)  # "": nobody claims it
-        return key_of("checks", settings, repr(self.policy), entry.display, entry.digest, closure)
+        # Every environment's name, for the references check's rollout environments.
+        names = self.environment_names()
+        return key_of(
+            "checks", settings, repr(self.policy), names, entry.display, entry.digest, closure
+        )
+
+    def environment_names(self) -> tuple[str, ...]:
+        """The project's environments (defaults and pyproject's), sorted; read once."""
+        if self._environments is None:
+            from seeding_suite.environments import load_policies
+
+            self._environments = tuple(sorted(load_policies(self.rootdir)))
+        return self._environments
 
     def _claim_digests(self) -> dict[str, str]:
         """Per id, one digest of the fingerprints of every file claiming it (computed once)."""

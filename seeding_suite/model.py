@@ -17,8 +17,11 @@ from pydantic import (
     PlainValidator,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from seeding_suite.rollouts.block import DURATION_PATTERN, GROUP_PATTERN, RolloutBlock
 
 SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,62}$"
 SUB_ID_PATTERN = r"^[a-z][a-z0-9._-]{0,62}$"
@@ -35,6 +38,9 @@ PATTERN_MEANINGS = {
     "letters, digits, '_' or '-'",
     FIELD_NAME_PATTERN: "an identifier: a letter or '_', then up to 63 letters, digits or '_'",
     FLAG_PATTERN: "a flag name: a letter, then up to 63 letters, digits, '_', '.' or '-'",
+    DURATION_PATTERN: "a duration like 30m, 1h or 1h30m (units s, m, h, d)",
+    GROUP_PATTERN: "a hash group: a letter or digit, then up to 99 letters, digits, '.', '_' "
+    "or '-'",
 }
 
 
@@ -211,6 +217,10 @@ class Manifest(_Model):
     connections: list[Connection] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)
+    rollout: RolloutBlock | None = Field(
+        default=None,
+        description="A gradual rollout of this integration (percent steps, gates, variants)",
+    )
 
     @field_validator("version")
     @classmethod
@@ -228,6 +238,20 @@ class Manifest(_Model):
                     raise PydanticCustomError("unique", message)
                 seen.add(name)
         return value
+
+    @model_validator(mode="after")
+    def _rollout_environments(self) -> Manifest:
+        # A rollout where the integration is never seeded would silently never start.
+        if self.rollout is None or self.rollout.environments is None or self.environments is None:
+            return self
+        outside = [e for e in self.rollout.environments if e not in self.environments]
+        if outside:
+            message = (
+                f"rollout.environments names {outside[0]!r}, where this integration is not "
+                f"seeded (environments: {', '.join(self.environments)})"
+            )
+            raise PydanticCustomError("rollout_environments", message)
+        return self
 
 
 def pattern_meaning(pattern: str) -> str:

@@ -144,6 +144,28 @@ resolution: "blocked" | "allow_downgrade" | "force"}.
 `seeding:listConflicts` (query)       args {integration: string | null, limit} -> [Conflict]
     Rows (no `_id`/`_creationTime`) newest first (insertion order, descending), only those of
     `integration` when it is not null; `limit` is an integer in 1..1000 (else INVALID_OP).
+
+Rollouts (issue 16)
+-------------------
+The seeded table `rollouts` holds one document per integration and environment (see
+SEEDED_TABLES; its `state` is a live field, outside the checksum). `rolloutCounters`
+(`by_slot` ["integration", "environment", "interval", "variant"]) holds {integration,
+environment, variant: string | null, interval, requests, errors}: one document per minute
+(ROLLOUT_INTERVAL_MS, server time) and variant.
+
+`integrations/rollout:evaluateIntegration` (query)
+    args {integration, subject, environment} -> {enabled, variant: string | null, reason}
+    reason DEFAULT (no rollout there: enabled when the integration is held), STATIC (100%,
+    no variants), SPLIT (the subject's buckets decided), DISABLED (rolled back).
+`integrations/rollout:recordIntegrationOutcome` (mutation)
+    args {integration, environment, variant: string | null, ok: boolean} -> null
+    Adds one request (and one error unless `ok`) to the counter of the current minute.
+`integrations/rollout:rolloutWindow` (query)
+    args {integration, environment, since: number}
+    -> {since, variants: [{variant, requests, errors}], truncated}
+    Sums the counters from the interval holding `since` on (at most MAX_WINDOW_COUNTERS
+    documents), one row per variant, null first, then by name.
+An empty integration or environment is INVALID_OP.
 """
 
 from __future__ import annotations
@@ -162,6 +184,9 @@ ACQUIRE_LOCK = "seeding:acquireLock"
 RENEW_LOCK = "seeding:renewLock"
 RELEASE_LOCK = "seeding:releaseLock"
 GET_LOCK = "seeding:getLock"
+EVALUATE_INTEGRATION = "integrations/rollout:evaluateIntegration"
+RECORD_INTEGRATION_OUTCOME = "integrations/rollout:recordIntegrationOutcome"
+ROLLOUT_WINDOW = "integrations/rollout:rolloutWindow"
 
 FUNCTIONS: dict[str, Literal["query", "mutation"]] = {
     READ_STATE: "query",
@@ -176,6 +201,9 @@ FUNCTIONS: dict[str, Literal["query", "mutation"]] = {
     RENEW_LOCK: "mutation",
     RELEASE_LOCK: "mutation",
     GET_LOCK: "query",
+    EVALUATE_INTEGRATION: "query",
+    RECORD_INTEGRATION_OUTCOME: "mutation",
+    ROLLOUT_WINDOW: "query",
 }
 
 COMMON_FIELDS = ("naturalKey", "integration", "checksum", "runId")
@@ -191,6 +219,12 @@ COMMON_FIELDS = ("naturalKey", "integration", "checksum", "runId")
 #   triggers:     key string, name string, description string|null,
 #                 kind "webhook"|"polling", connection string|null, outputSchemaJson string|null
 #   manifests:    version string, manifestJson string
+#   rollouts:     (issue 16; key "<integration>/rollout:<environment>") environment string,
+#                 version string, stickiness string, group string, steps number[],
+#                 holdSeconds number, gates {maxErrorRate, minRequests: number} | null,
+#                 variants {name: string, weight: number}[],
+#                 state {status "active"|"paused"|"completed"|"rolled_back", step number,
+#                        since number|null, reason string|null}   (live: not in the checksum)
 SEEDED_TABLES: dict[str, tuple[str, ...]] = {
     "integrations": ("name", "version", "description", "channel", "environments", "dependencies"),
     "connections": ("key", "name", "auth", "fields"),
@@ -204,12 +238,33 @@ SEEDED_TABLES: dict[str, tuple[str, ...]] = {
     ),
     "triggers": ("key", "name", "description", "kind", "connection", "outputSchemaJson"),
     "manifests": ("version", "manifestJson"),
+    "rollouts": (
+        "environment",
+        "version",
+        "stickiness",
+        "group",
+        "steps",
+        "holdSeconds",
+        "gates",
+        "variants",
+        "state",
+    ),
 }
+LIVE_FIELDS: dict[str, tuple[str, ...]] = {"rollouts": ("state",)}
+"""Payload fields a seeded table's documents carry that the catalog does not own: left out of
+the checksum (engine.desired.doc_checksum), moved by the rollout commands as runs."""
 RUNS_TABLE = "seedingRuns"
 BATCHES_TABLE = "seedingBatches"
 CONFLICTS_TABLE = "seedingConflicts"
 LEDGER_TABLE = "seedingLedger"
 LOCKS_TABLE = "seedingLocks"
+COUNTERS_TABLE = "rolloutCounters"
+ROLLOUT_INTERVAL_MS = 60_000
+"""Outcomes are counted per minute: one counter document per integration, environment,
+interval and variant, so no document takes every request of a rollout's life."""
+MAX_WINDOW_COUNTERS = 1000
+"""Counter documents one `rolloutWindow` reads at most (a variant's 16 hours, or more
+variants' less); beyond them the window says `truncated`."""
 
 MAX_READ_LIMIT = 1000
 MAX_PAGE_BYTES = 8 << 20

@@ -13,6 +13,7 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as integrations_rollout from "../integrations/rollout.js";
 import type * as seeding from "../seeding.js";
 
 /**
@@ -24,6 +25,7 @@ import type * as seeding from "../seeding.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  "integrations/rollout": typeof integrations_rollout;
   seeding: typeof seeding;
 }>;
 export declare const api: FilterApi<

@@ -1,4 +1,5 @@
-"""::references — ids unique within the manifest; every `connection:` is declared (DESIGN §5)."""
+"""::references — ids unique within the manifest; every `connection:` is declared (DESIGN §5);
+a rollout's `environments` are environments the project defines (issue 16)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from seeding_suite.loading.references import reference_problems
 
 if TYPE_CHECKING:
     from seeding_suite.catalog import Catalog
+    from seeding_suite.findings import FieldPath
     from seeding_suite.loading.source import ManifestSource
+    from seeding_suite.model import Manifest
 
 NAME = "references"
 
@@ -24,10 +27,27 @@ class ReferencesCheck:
     description: str = "ids are unique; every connection reference names a declared connection"
 
     def run(self, source: ManifestSource, catalog: Catalog) -> list[Finding]:
+        problems = reference_problems(source.manifest)
+        problems += unknown_rollout_environments(source.manifest, catalog.environment_names())
         return sorted(
             (
                 Finding(NAME, source.display, message, path, *source.locate(path))
-                for path, message in reference_problems(source.manifest)
+                for path, message in problems
             ),
             key=lambda f: (f.line or 0, f.column or 0),
         )
+
+
+def unknown_rollout_environments(
+    manifest: Manifest, known: tuple[str, ...]
+) -> list[tuple[FieldPath, str]]:
+    """A rollout limited to an environment the project does not define would never start."""
+    rollout = manifest.rollout
+    return [
+        (
+            ("rollout", "environments", index),
+            f"{name!r} is not an environment of this project (known: {', '.join(known)})",
+        )
+        for index, name in enumerate(() if rollout is None else rollout.environments or ())
+        if name not in known
+    ]

@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from seeding_suite import remote
 from seeding_suite.engine.checksum import canonical_json, checksum, combine
 from seeding_suite.errors import SeedError
+from seeding_suite.rollouts.documents import ROLLOUTS_TABLE, natural_key, rollout_payload
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -177,8 +179,14 @@ def manifest_parts(
 
 
 def doc_checksum(table: str, key: str, integration: str, payload: dict[str, object]) -> str:
-    """The checksum of one document; also recomputed from a target's rows to find hand edits."""
-    return checksum({"table": table, "naturalKey": key, "integration": integration, **payload})
+    """The checksum of one document; also recomputed from a target's rows to find hand edits.
+
+    Live fields (remote.LIVE_FIELDS: a rollout's progress) are not the catalog's: they are
+    left out, so moving them is neither a change to seed over nor an edit by hand.
+    """
+    live = remote.LIVE_FIELDS.get(table, ())
+    owned = {k: v for k, v in payload.items() if k not in live} if live else payload
+    return checksum({"table": table, "naturalKey": key, "integration": integration, **owned})
 
 
 def _doc(table: str, key: str, integration: str, payload: dict[str, object]) -> DesiredDoc:
@@ -193,7 +201,8 @@ def desired_integration(
     """The documents of one manifest, in a stable order (integration node first).
 
     With an environment policy, actions and triggers behind a feature flag that is off in that
-    environment are left out.
+    environment are left out, and a rollout block that applies there becomes its rollout
+    document (rollouts/documents.py).
     """
     mid = manifest.id
     schema_texts: dict[int, str | None] = {}
@@ -257,5 +266,8 @@ def desired_integration(
             "outputSchemaJson": schema_json(trigger.output_schema),
         }
         docs.append(_doc("triggers", f"{mid}/{trigger.id}", mid, payload))
+    rollout = None if policy is None else rollout_payload(manifest, policy.name)
+    if rollout is not None and policy is not None:
+        docs.append(_doc(ROLLOUTS_TABLE, natural_key(mid, policy.name), mid, rollout))
     deps = tuple((d.id, d.range) for d in manifest.dependencies)
     return DesiredIntegration(mid, manifest.version, deps, tuple(docs))

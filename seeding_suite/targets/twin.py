@@ -14,6 +14,11 @@ from fakes.convex import FakeConvex, SystemClock
 from seeding_suite import remote
 from seeding_suite.targets.twin_apply import apply_batch, read_ledger
 from seeding_suite.targets.twin_lease import acquire_lock, get_lock, release_lock, renew_lock
+from seeding_suite.targets.twin_rollout import (
+    evaluate_integration,
+    record_integration_outcome,
+    rollout_window,
+)
 from seeding_suite.targets.twin_rules import (
     checked_limit,
     checked_max_bytes,
@@ -109,6 +114,9 @@ def _handlers(clock: Clock) -> dict[str, Callable[[Any, dict[str, Any]], object]
         remote.RENEW_LOCK: partial(renew_lock, clock=clock),
         remote.RELEASE_LOCK: release_lock,
         remote.GET_LOCK: get_lock,
+        remote.EVALUATE_INTEGRATION: evaluate_integration,
+        remote.RECORD_INTEGRATION_OUTCOME: partial(record_integration_outcome, clock=clock),
+        remote.ROLLOUT_WINDOW: rollout_window,
     }
 
 

@@ -59,6 +59,24 @@ _PAYLOADS: dict[str, dict[str, Validator]] = {
         "outputSchemaJson": _nullable(_STRING()),
     },
     "manifests": {"version": _STRING(), "manifestJson": _STRING()},
+    "rollouts": {
+        "environment": _STRING(),
+        "version": _STRING(),
+        "stickiness": _STRING(),
+        "group": _STRING(),
+        "steps": v.array(v.number()),
+        "holdSeconds": v.number(),
+        "gates": _nullable(v.object({"maxErrorRate": v.number(), "minRequests": v.number()})),
+        "variants": v.array(v.object({"name": _STRING(), "weight": v.number()})),
+        "state": v.object(
+            {
+                "status": _literals("active", "paused", "completed", "rolled_back"),
+                "step": v.number(),
+                "since": _nullable(v.number()),
+                "reason": _nullable(_STRING()),
+            }
+        ),
+    },
 }
 _COUNTS = v.object(
     {
@@ -122,6 +140,14 @@ _LOCK = {
     "acquiredAt": v.number(),
     "expiresAt": v.number(),
 }
+_COUNTER = {
+    "integration": _STRING(),
+    "environment": _STRING(),
+    "variant": _nullable(_STRING()),
+    "interval": v.number(),
+    "requests": v.number(),
+    "errors": v.number(),
+}
 _OUTCOME = _literals("created", "updated", "deleted", "unchanged")
 
 # Validators hold no state, so each is built once, here, and shared by every schema and every
@@ -136,6 +162,7 @@ _BATCH_DOCUMENT = v.object(
 _CONFLICT_DOCUMENT = v.object(_CONFLICT)
 _LEDGER_DOCUMENT = v.object(_LEDGER)
 _LOCK_DOCUMENT = v.object(_LOCK)
+_COUNTER_DOCUMENT = v.object(_COUNTER)
 
 
 def _tables() -> dict[str, TableDef]:
@@ -158,6 +185,9 @@ def _tables() -> dict[str, TableDef]:
         "by_run_seq", ["runId", "seq"]
     )
     tables[remote.LOCKS_TABLE] = define_table(_LOCK_DOCUMENT).index("by_name", ["name"])
+    tables[remote.COUNTERS_TABLE] = define_table(_COUNTER_DOCUMENT).index(
+        "by_slot", ["integration", "environment", "interval", "variant"]
+    )
     return tables
 
 
@@ -225,6 +255,20 @@ _FUNCTION_ARGS: Final = {
     remote.RENEW_LOCK: v.object({**_LEASE, "ttlMs": v.number()}),
     remote.RELEASE_LOCK: v.object(_LEASE),
     remote.GET_LOCK: v.object({"name": _STRING()}),
+    remote.EVALUATE_INTEGRATION: v.object(
+        {"integration": _STRING(), "subject": _STRING(), "environment": _STRING()}
+    ),
+    remote.RECORD_INTEGRATION_OUTCOME: v.object(
+        {
+            "integration": _STRING(),
+            "environment": _STRING(),
+            "variant": _nullable(_STRING()),
+            "ok": v.boolean(),
+        }
+    ),
+    remote.ROLLOUT_WINDOW: v.object(
+        {"integration": _STRING(), "environment": _STRING(), "since": v.number()}
+    ),
 }
 
 

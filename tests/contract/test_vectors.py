@@ -21,6 +21,7 @@ ORDER = {
     remote.CONFLICTS_TABLE: ("runId", "integration"),
     remote.LEDGER_TABLE: ("runId", "seq"),
     remote.LOCKS_TABLE: ("name",),
+    remote.COUNTERS_TABLE: ("integration", "environment", "interval", "variant"),
 }
 START_MS = 1_767_225_600_000.0  # every vector starts at this server time (README)
 
@@ -43,7 +44,8 @@ def vector_deployment() -> tuple[FakeConvex, VectorClock]:
 def rows(fake: Any, table: str) -> list[dict[str, Any]]:
     docs = [{k: v for k, v in d.items() if not k.startswith("_")} for d in fake.documents(table)]
     order = ORDER.get(table, ("naturalKey",))
-    return sorted(docs, key=lambda d: tuple(d[k] for k in order))
+    # null sorts first, as Convex orders values (tests/contract/README.md)
+    return sorted(docs, key=lambda d: tuple((d[k] is not None, d[k] or 0) for k in order))
 
 
 def check_step(fake: Any, step: dict[str, Any], where: str, clock: VectorClock) -> None:

@@ -12,17 +12,20 @@ from seeding_suite.checks.idempotency import IdempotencyCheck
 from seeding_suite.checks.parse import ParseCheck
 from seeding_suite.checks.references import ReferencesCheck
 from seeding_suite.checks.schema import SchemaCheck
+from seeding_suite.checks.security import SecurityCheck
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from seeding_suite.checks.base import Check
+    from seeding_suite.security.settings import SecuritySettings
 
 CHECKS: tuple[Check, ...] = (
     ParseCheck(),
     SchemaCheck(),
     ReferencesCheck(),
     DependenciesCheck(),
+    SecurityCheck(),
     IdempotencyCheck(),
 )
 
@@ -35,9 +38,12 @@ def check_named(name: str, checks: Sequence[Check] = CHECKS) -> Check:
     raise KeyError(name)
 
 
-def configured_checks(idempotency_examples: int = 0) -> list[Check]:
-    """The checks, with the idempotency check's Hypothesis examples set (ini and option)."""
-    return [
-        IdempotencyCheck(idempotency_examples) if c.name == IdempotencyCheck.name else c
-        for c in CHECKS
-    ]
+def configured_checks(
+    idempotency_examples: int = 0, security: SecuritySettings | None = None
+) -> list[Check]:
+    """The checks, with the idempotency check's Hypothesis examples set (ini and option) and
+    the security check's settings (pyproject)."""
+    configured: dict[str, Check] = {IdempotencyCheck.name: IdempotencyCheck(idempotency_examples)}
+    if security is not None:
+        configured[SecurityCheck.name] = SecurityCheck(security)
+    return [configured.get(c.name, c) for c in CHECKS]

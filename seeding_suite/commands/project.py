@@ -14,6 +14,7 @@ from seeding_suite.checks import configured_checks
 from seeding_suite.environments import load_policies, select_policy
 from seeding_suite.errors import ConfigurationError
 from seeding_suite.runner import CheckRunner
+from seeding_suite.security.settings import load_security_settings
 from seeding_suite.settings import (
     MAX_MANIFEST_BYTES_INI,
     environment_name,
@@ -39,7 +40,7 @@ def project_runner(paths: Sequence[Path] = (), *, seed_env: str | None = None) -
     limits = manifest_limits(pytest_ini(root, MAX_MANIFEST_BYTES_INI))
     examples = _whole_number(pytest_ini(root, EXAMPLES_INI), EXAMPLES_INI)
     catalog = Catalog([*manifest_roots(root), *paths], root, policy=policy, limits=limits)
-    return CheckRunner(catalog, configured_checks(examples))
+    return CheckRunner(catalog, configured_checks(examples, load_security_settings(root)))
 
 
 def _whole_number(raw: object, name: str) -> int:

@@ -27,12 +27,16 @@ CHECK_MARKERS = {
     "references": "ids are unique; every connection reference names a declared connection",
     "dependencies": "dependencies exist, versions satisfy ranges, no cycles",
     "idempotency": "seeding twice into a fresh fake Convex writes nothing the second time",
+    "security": "no secrets, unsafe URLs, markup, hidden characters, lookalikes or bombs",
 }
 SUFFIXES = (".yaml", ".yml")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+    from seeding_suite.plugin import security_report
+
+    security_report.add_options(parser.getgroup("seeding-suite"))
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -60,6 +64,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     runner = make_runner(config)
     config.stash[runner_key] = runner
+    from seeding_suite.plugin import security_report
+
+    security_report.configure(config, controller=not _is_worker(config))
     reach_roots(config, runner.catalog.roots)  # before collection: roots outside the args
     collector = config.stash[collector_key] = CollectorSettings()
     # The first cleanup registered runs last: after pytest's own end-of-run collections

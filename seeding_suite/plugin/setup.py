@@ -23,6 +23,7 @@ from seeding_suite.plugin import audit_log
 from seeding_suite.plugin.session import SeedingSession
 from seeding_suite.plugin.stage import StageSettings
 from seeding_suite.runner import CheckRunner
+from seeding_suite.security.settings import load_security_settings
 from seeding_suite.settings import (
     MAX_MANIFEST_BYTES_INI,
     environment_name,
@@ -56,12 +57,13 @@ def make_runner(config: pytest.Config) -> CheckRunner:
         roots = manifest_roots(config.rootpath, config.option.manifest_root)
         policy = _policy(config)
         limits = manifest_limits(config.getini(MAX_MANIFEST_BYTES_INI))
+        security = load_security_settings(config.rootpath)
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from exc
     examples = config.option.idempotency_examples
     if examples is None:
         examples = int(str(config.getini("seeding_idempotency_examples")))
-    checks = configured_checks(examples)
+    checks = configured_checks(examples, security)
     cache = None
     if config.getini("seeding_check_cache") and not config.option.no_check_cache:
         worker = getattr(config, "workerinput", {}).get("workerid", "main")

@@ -84,7 +84,7 @@ def cmd_state(args: argparse.Namespace) -> int:
 
 def cmd_drift(args: argparse.Namespace) -> int:
     """Compare a target with the catalog (or with another target); exit 1 on any drift."""
-    from seeding_suite.catalog import Catalog
+    from seeding_suite.discovery.catalog import Catalog
     from seeding_suite.engine import drift
     from seeding_suite.engine.seeder import Seeder
     from seeding_suite.environments import load_policies, select_policy

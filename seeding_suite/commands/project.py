@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seeding_suite.catalog import Catalog
 from seeding_suite.checks import configured_checks
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.environments import load_policies, select_policy
 from seeding_suite.errors import ConfigurationError
 from seeding_suite.runner import CheckRunner

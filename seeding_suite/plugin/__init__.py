@@ -119,7 +119,7 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     """Skip a folder link that is an alias inside the roots: its target is collected itself."""
     if not collection_path.is_symlink():
         return None
-    from seeding_suite.symlinks import refusal
+    from seeding_suite.sources.symlinks import refusal
 
     if not collection_path.is_dir() or not _under_roots(collection_path, config):
         return None
@@ -148,7 +148,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 def _under_roots(path: Path, config: pytest.Config) -> bool:
-    from seeding_suite.symlinks import located
+    from seeding_suite.sources.symlinks import located
 
     here = located(path)
     return any(here.is_relative_to(root) for root in config.stash[runner_key].catalog.roots)
@@ -157,7 +157,7 @@ def _under_roots(path: Path, config: pytest.Config) -> bool:
 def _refused_link(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if not path.is_symlink() or not _under_roots(path, parent.config):
         return None
-    from seeding_suite.symlinks import refusal
+    from seeding_suite.sources.symlinks import refusal
 
     catalog = parent.config.stash[runner_key].catalog
     reason = refusal(path, catalog.roots, catalog.rootdir)

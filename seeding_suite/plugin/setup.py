@@ -13,8 +13,8 @@ import pytest
 
 from seeding_suite.cache import DIRECTORY as CACHE_DIRECTORY
 from seeding_suite.cache import ResultCache
-from seeding_suite.catalog import Catalog
 from seeding_suite.checks import configured_checks
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.engine.health import HealthSettings, load_health_checks
 from seeding_suite.engine.lock import LockSettings
 from seeding_suite.environments import EnvironmentPolicy, load_policies, select_policy

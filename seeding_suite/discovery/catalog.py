@@ -7,18 +7,18 @@ small LRU, so 10,000 manifests fit in a bounded amount of memory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
 from seeding_suite.cache import key_of
+from seeding_suite.discovery.entry import CatalogEntry, Dependency
+from seeding_suite.discovery.resolver import Resolution, resolve
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 from seeding_suite.loading.references import reference_problems
 from seeding_suite.loading.source import ManifestSource, import_parsers
 from seeding_suite.loading.yaml import LoadLimits
 from seeding_suite.prefetch import Prefetch
 from seeding_suite.recent import Recent
-from seeding_suite.resolver import Resolution, resolve
-from seeding_suite.symlinks import walk
+from seeding_suite.sources.symlinks import walk
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,58 +29,6 @@ if TYPE_CHECKING:
 
 SUFFIXES = frozenset({".yaml", ".yml"})
 SOURCE_CACHE = 8  # a file's checks run back to back, and parsed manifests are large
-
-
-class Dependency(NamedTuple):
-    """One dependency as the catalog keeps it (a tuple: 10,000 manifests hold many)."""
-
-    id: str
-    range: str
-
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    """What the catalog keeps of one file: enough to resolve dependencies, nothing more.
-
-    `valid` means the file passes its own checks (parse, schema, references): only then does
-    it claim its id in the catalog. For an invalid manifest, `id` is its `id` if that is a
-    string, else the file stem (kept to explain a dependent's failure, never to claim it);
-    `version` is None unless a string; `dependencies` is empty.
-    """
-
-    id: str
-    version: str | None
-    dependencies: tuple[Dependency, ...]
-    path: Path
-    display: str
-    valid: bool
-    channel: str = "stable"
-    environments: tuple[str, ...] | None = None
-    digest: str | None = None  # SHA-256 of the bytes summarized; None if unreadable
-
-    def fingerprint(self) -> list[object]:
-        """What other manifests' checks may depend on (JSON data, for cache keys)."""
-        envs = None if self.environments is None else list(self.environments)
-        deps = [[d.id, d.range] for d in self.dependencies]
-        return [self.id, self.version, self.valid, self.channel, envs, deps]
-
-    @classmethod
-    def from_fingerprint(
-        cls, data: Any, path: Path, display: str, digest: str
-    ) -> CatalogEntry | None:
-        """The entry a cached fingerprint describes; None when the data is malformed."""
-        try:
-            integration, version, valid, channel, envs, deps = data
-            dependencies = tuple(Dependency(i, r) for i, r in deps)
-            environments = None if envs is None else tuple(envs)
-        except (TypeError, ValueError):
-            return None
-        strings = [integration, channel, *(environments or ()), *(d for pair in deps for d in pair)]
-        if not all(isinstance(s, str) for s in strings) or not isinstance(valid, bool):
-            return None
-        return cls(
-            integration, version, dependencies, path, display, valid, channel, environments, digest
-        )
 
 
 class Catalog:

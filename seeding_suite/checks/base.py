@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from seeding_suite.catalog import Catalog
+    from seeding_suite.discovery.catalog import Catalog
     from seeding_suite.findings import Finding
     from seeding_suite.loading.source import ManifestSource
 

@@ -20,7 +20,7 @@ from seeding_suite.security.trust import official_identities, trust_of
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from seeding_suite.catalog import Catalog
+    from seeding_suite.discovery.catalog import Catalog
     from seeding_suite.findings import Finding
     from seeding_suite.loading.source import ManifestSource
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-CHECK_NAMES = ("parse", "schema", "references", "dependencies", "idempotency")
+CHECK_NAMES = ("parse", "schema", "references", "dependencies", "security", "idempotency")
 ITEMS_OPTION = "--noop-items"
 
 

@@ -110,3 +110,12 @@ def test_an_exemption_without_a_reason_stops_the_run(project: Project) -> None:
     run = project.run()
     assert run.result.ret == pytest.ExitCode.USAGE_ERROR
     assert "exemption needs a non-empty 'reason'" in run.result.stderr.str()
+
+
+def test_a_pass_with_warnings_is_never_reused_so_they_show_every_run(project: Project) -> None:
+    project.write("warned", WARNED)
+    project.write("core", manifest("core"))
+    assert project.run("-m", "not seed").result.ret == pytest.ExitCode.OK
+    again = project.run("-m", "not seed")
+    assert int(again.suite_props()["checks_reused"]) == 2 * 6 - 1  # all but warned's security
+    assert "connections.unmarked-secret" in again.props("security", "warned")["security"]

@@ -533,7 +533,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
     parser.add_argument("--sizes", default="1000,10000", help="catalog sizes (default 1000,10000)")
     parser.add_argument("--only", default=",".join(CASES), help=f"subset of {','.join(CASES)}")
     parser.add_argument("--keep", action="store_true", help="reuse generated catalogs")
-    parser.add_argument("--items-per-manifest", type=int, default=6, help="no-op floor items")
+    parser.add_argument("--items-per-manifest", type=int, default=7, help="no-op floor items")
     parser.add_argument(
         "--baseline-max-size",
         type=int,

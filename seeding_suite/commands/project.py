@@ -21,6 +21,7 @@ from seeding_suite.settings import (
     manifest_limits,
     pytest_ini,
 )
+from seeding_suite.signing.trust import TrustSettings
 from seeding_suite.sources import load_sources
 
 if TYPE_CHECKING:
@@ -39,8 +40,18 @@ def project_runner(paths: Sequence[Path] = (), *, seed_env: str | None = None) -
     policy = select_policy(environment_name(seed_env), load_policies(root))
     limits = manifest_limits(pytest_ini(root, MAX_MANIFEST_BYTES_INI))
     examples = _whole_number(pytest_ini(root, EXAMPLES_INI), EXAMPLES_INI)
-    catalog = Catalog([*load_sources(root), *paths], root, policy=policy, limits=limits)
-    return CheckRunner(catalog, configured_checks(examples, load_security_settings(root)))
+    trust = TrustSettings.load(root)
+    catalog = Catalog(
+        [*load_sources(root), *paths],
+        root,
+        policy=policy,
+        limits=limits,
+        approvals=trust.approvals,
+        on_conflict=trust.on_conflict,
+    )
+    return CheckRunner(
+        catalog, configured_checks(examples, trust.publishers, load_security_settings(root))
+    )
 
 
 def _whole_number(raw: object, name: str) -> int:

@@ -28,6 +28,7 @@ CHECK_MARKERS = {
     "dependencies": "dependencies exist, versions satisfy ranges, no cycles",
     "idempotency": "seeding twice into a fresh fake Convex writes nothing the second time",
     "security": "no secrets, unsafe URLs, markup, hidden characters, lookalikes or bombs",
+    "signature": "community and registry manifests are signed by a key pinned for their publisher",
 }
 SUFFIXES = (".yaml", ".yml")
 

@@ -55,6 +55,7 @@ def test_a_validate_only_run_writes_the_file_it_is_asked_for(
         "dependencies",
         "security",
         "idempotency",
+        "signature",
     }
 
 

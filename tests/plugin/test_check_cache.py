@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from seeding_suite.checks import CHECKS as ALL_CHECKS
 from tests.support.project import Project, Run, manifest, three_integrations
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-CHECKS = ("parse", "schema", "references", "dependencies", "security", "idempotency")
+CHECKS = tuple(check.name for check in ALL_CHECKS)
 
 
 def reused(run: Run) -> int:

@@ -84,6 +84,8 @@ class ImpersonationRule:
     def scan(self, document: Document, context: Context) -> Iterator[Hit]:
         if document.trust == "official" or not document.officials:
             return
+        if document.integration_id in {official.id for official in document.officials}:
+            return  # the same id is a conflict between sources: on_conflict decides it
         for field, value in (("id", document.integration_id), ("name", document.name)):
             if value is None:
                 continue

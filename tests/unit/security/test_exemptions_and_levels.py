@@ -142,3 +142,13 @@ def test_a_denylist_in_hosts_format_and_an_allowlist_judge_hosts(tmp_path: Path)
         ("urls.denylisted", "error"),
         ("urls.off-allowlist", "error"),
     ]
+
+
+def test_a_community_copy_with_an_official_id_is_left_to_on_conflict(tmp_path: Path) -> None:
+    same = HEAD.replace("id: acme-crm", "id: stripe").replace("name: Acme CRM", "name: Stripe")
+    assert scan_text(tmp_path, same, trust="community") == []
+    lookalike = same.replace("id: stripe", "id: stripe-pay")
+    assert [f.rule for f in scan_text(tmp_path, lookalike, trust="community")] == [
+        "impersonation.lookalike",
+        "impersonation.lookalike",
+    ]

@@ -15,7 +15,15 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-CHECK_NAMES = ("parse", "schema", "references", "dependencies", "idempotency")
+CHECK_NAMES = (
+    "parse",
+    "schema",
+    "references",
+    "dependencies",
+    "security",
+    "idempotency",
+    "signature",
+)
 ITEMS_OPTION = "--noop-items"
 
 

@@ -41,6 +41,8 @@ SEED = 0
 # Command lines, adjustable in one place. Each runs with the catalog directory as cwd.
 PYTEST = (PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider")
 VALIDATE_CMD = (*PYTEST, "-m", "not seed")
+# The same run without the security check: what scanning every manifest costs (issue 15).
+VALIDATE_NO_SECURITY_CMD = (*PYTEST, "-m", "not seed and not security")
 XDIST_ARGS = ("-n", "2")
 FLOOR_CMD = (*PYTEST, "-p", "no:seeding_suite", "-p", "noop_floor")
 FULL_RUN_CMD = PYTEST
@@ -52,6 +54,7 @@ RUN_TIMEOUT_SECONDS = 1800  # one measured command; the row then reads as failed
 
 CASES = (
     "validate",
+    "validate-no-security",
     "validate-n2",
     "check-jsonschema",
     "floor",
@@ -311,6 +314,11 @@ def case_validate(catalog: Path, xdist: bool) -> list[tuple[str, Outcome]]:
     return [(f"validate{suffix}", first), (f"validate{suffix}-warm", run_measured(cmd, catalog))]
 
 
+def case_validate_without_security(catalog: Path) -> Outcome:
+    """Cold, the security items deselected: the denominator of the security check's cost."""
+    return run_measured(VALIDATE_NO_SECURITY_CMD, cold(catalog))
+
+
 def case_check_jsonschema(catalog: Path, size: int, max_size: int) -> Outcome | str:
     """The baseline: 1-2 minutes per 1,000 manifests, so larger sizes are opt-in."""
     if size > max_size:
@@ -359,6 +367,7 @@ def run_case(case: str, size: int, catalog: Path, settings: Settings) -> list[Ro
         "check-jsonschema": lambda: case_check_jsonschema(
             catalog, size, settings.baseline_max_size
         ),
+        "validate-no-security": lambda: case_validate_without_security(catalog),
         "floor": lambda: case_floor(catalog, settings.items_per_manifest, xdist=False),
         "floor-n2": lambda: case_floor(catalog, settings.items_per_manifest, xdist=True),
         "floor-junit": lambda: case_floor(
@@ -454,6 +463,11 @@ def format_ratios(rows: Sequence[Row], sizes: Sequence[int]) -> str:
             f"[{size}] validate-only vs check-jsonschema: "
             + verdict(speedup, lambda v: v >= 10, "{:.1f}x faster (target >= 10x)")
         )
+        security = ratio(wall(rows, "validate", size), wall(rows, "validate-no-security", size))
+        lines.append(
+            f"[{size}] validate vs validate-no-security (the security check's cost): "
+            + verdict(security, lambda v: v <= 1.2, "{:.2f}x (target <= 1.2x)")
+        )
         pairs = (
             ("validate", "floor"),
             ("validate-n2", "floor-n2"),
@@ -519,7 +533,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
     parser.add_argument("--sizes", default="1000,10000", help="catalog sizes (default 1000,10000)")
     parser.add_argument("--only", default=",".join(CASES), help=f"subset of {','.join(CASES)}")
     parser.add_argument("--keep", action="store_true", help="reuse generated catalogs")
-    parser.add_argument("--items-per-manifest", type=int, default=5, help="no-op floor items")
+    parser.add_argument("--items-per-manifest", type=int, default=7, help="no-op floor items")
     parser.add_argument(
         "--baseline-max-size",
         type=int,

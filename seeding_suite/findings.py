@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 FieldPath = tuple[str | int, ...]
+Severity = Literal["error", "warning", "info"]
 
 
 def format_path(path: FieldPath) -> str:
@@ -24,7 +25,11 @@ def format_path(path: FieldPath) -> str:
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem in one manifest: where it is (file, 1-based line/column, field) and what."""
+    """One problem in one manifest: where it is (file, 1-based line/column, field) and what.
+
+    Only an `error` fails its check; a `warning` or `info` finding (the security check's) is
+    reported on a passing item. `rule` names the rule that found it, where a check has several.
+    """
 
     check: str
     file: str
@@ -32,6 +37,32 @@ class Finding:
     path: FieldPath = ()
     line: int | None = None
     column: int | None = None
+    severity: Severity = "error"
+    rule: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The message, with its severity and rule when it has a rule."""
+        return (
+            self.message if self.rule is None else f"{self.severity} [{self.rule}] {self.message}"
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON data (a report attribute crosses from an xdist worker as JSON)."""
+        return {
+            "check": self.check,
+            "file": self.file,
+            "message": self.message,
+            "path": list(self.path),
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "rule": self.rule,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Finding:
+        return cls(**{**data, "path": tuple(data["path"])})
 
     def render(self) -> str:
         where = self.file
@@ -40,7 +71,7 @@ class Finding:
             if self.column is not None:
                 where += f":{self.column}"
         field = format_path(self.path)
-        return f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
+        return f"{where}: {field}: {self.text}" if field else f"{where}: {self.text}"
 
 
 def render_all(findings: Sequence[Finding]) -> str:

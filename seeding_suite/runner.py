@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from seeding_suite.checks import check_named
+from seeding_suite.checks.base import ReadsCatalog
 from seeding_suite.loading.source import import_parsers
 from seeding_suite.prefetch import Prefetch
 from seeding_suite.recent import Recent
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from seeding_suite.cache import CachedChecks, ResultCache
-    from seeding_suite.catalog import Catalog
     from seeding_suite.checks.base import Check
+    from seeding_suite.discovery.catalog import Catalog
     from seeding_suite.findings import Finding
 
 Status = Literal["passed", "failed", "skipped"]
@@ -37,7 +38,10 @@ TRAIL_SHARE = 0.4  # of those files, results the pytest process leaves for after
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    """A check's result for one manifest; `reason` says why it was skipped."""
+    """A check's result for one manifest; `reason` says why it was skipped.
+
+    A pass may carry findings: warnings and info, which are reported but fail nothing.
+    """
 
     status: Status
     findings: tuple[Finding, ...] = ()
@@ -154,7 +158,7 @@ class CheckRunner:
             return
         self._adopted.put(path, found.properties)
         for name, outcome in found.outcomes.items():
-            if outcome.status == "passed" and not outcome.cached:
+            if outcome.status == "passed" and not outcome.cached and not outcome.findings:
                 self._remember_pass(path, name, found.digest)
 
     def _run(self, check: Check, path: Path) -> CheckOutcome:
@@ -166,8 +170,10 @@ class CheckRunner:
             return _CACHED
         source = self.catalog.source(path)
         findings = tuple(check.run(source, self.catalog))
-        if findings:
+        if any(finding.severity == "error" for finding in findings):
             return CheckOutcome("failed", findings)
+        if findings:
+            return CheckOutcome("passed", findings)  # warnings: never cached, so shown each run
         self._remember_pass(path, check.name, source.sha256)
         return _PASSED
 
@@ -203,7 +209,13 @@ class CheckRunner:
         if self.cache is None:
             return None
         if path not in self._keys:
-            self._keys[path] = self.catalog.input_key(path, self._settings)
+            read = [
+                check.catalog_inputs(self.catalog, path)
+                for check in self.checks
+                if isinstance(check, ReadsCatalog)
+            ]
+            settings = f"{self._settings} {read!r}" if read else self._settings
+            self._keys[path] = self.catalog.input_key(path, settings)
         return self._keys[path]
 
     @cached_property

@@ -6,10 +6,12 @@ line in `seeding_suite.checks.CHECKS`; the plugin, the markers and the docs foll
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from seeding_suite.catalog import Catalog
+    from pathlib import Path
+
+    from seeding_suite.discovery.catalog import Catalog
     from seeding_suite.findings import Finding
     from seeding_suite.loading.source import ManifestSource
 
@@ -36,3 +38,14 @@ class Check(Protocol):
     def description(self) -> str: ...
 
     def run(self, source: ManifestSource, catalog: Catalog) -> list[Finding]: ...
+
+
+@runtime_checkable
+class ReadsCatalog(Protocol):
+    """A check whose verdict reads more of the catalog than the dependency closure.
+
+    `catalog_inputs` returns that part (JSON-like data) for one file; the runner adds it to the
+    file's cache key, so a pass is reused only while it is unchanged.
+    """
+
+    def catalog_inputs(self, catalog: Catalog, path: Path) -> object: ...

@@ -7,6 +7,7 @@ one a pytest run prints. Output: one block per integration (ok, or its findings 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from dataclasses import dataclass
@@ -14,11 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seeding_suite.commands.project import project_runner, selected
+from seeding_suite.errors import ConfigurationError
 from seeding_suite.findings import format_path
 
 if TYPE_CHECKING:
     import argparse
 
+    from seeding_suite.findings import Finding
     from seeding_suite.runner import CheckOutcome, CheckRunner
 
 
@@ -35,14 +38,24 @@ class ManifestReport:
         return all(o.status == "passed" for o in self.outcomes.values())
 
     @property
+    def findings(self) -> list[Finding]:
+        return [f for outcome in self.outcomes.values() for f in outcome.findings]
+
+    @property
     def errors(self) -> int:
-        return sum(len(o.findings) for o in self.outcomes.values())
+        return sum(f.severity == "error" for f in self.findings)
 
     def lines(self) -> list[str]:
-        """The hassfest-style block: a head line, then each finding, then what did not run."""
+        """The hassfest-style block: a head line, then each finding, then what did not run.
+
+        Warnings and info (the security check's) are listed under an ok manifest too.
+        """
+        notes = len(self.findings) - self.errors
+        noted = f", {_count(notes, 'warning')}" if notes else ""
         if self.ok:
-            return [f"{self.integration} ({self.file}): ok"]
-        out = [f"{self.integration} ({self.file}): {_count(self.errors, 'error')}"]
+            head = f"{self.integration} ({self.file}): ok{noted}"
+            return [head, *(f"  [{f.check}] {f.render()}" for f in self.findings)]
+        out = [f"{self.integration} ({self.file}): {_count(self.errors, 'error')}{noted}"]
         out.extend(
             f"  [{name}] {finding.render()}"
             for name, outcome in self.outcomes.items()
@@ -67,6 +80,8 @@ class ManifestReport:
                     "column": f.column,
                     "field": format_path(f.path),
                     "message": f.message,
+                    "severity": f.severity,
+                    "rule": f.rule,
                 }
                 for outcome in self.outcomes.values()
                 for f in outcome.findings
@@ -106,19 +121,43 @@ def cmd_validate(args: argparse.Namespace) -> int:
     runner = project_runner(paths, seed_env=args.seed_env)
     reports = validate(runner, selected(runner, paths))
     counted = totals(reports)
+    problems = runner.catalog.problems()  # a source that could not be read is an error too
+    if args.sarif:
+        write_run_sarif(Path(args.sarif), runner, reports)
     if args.json:
         out = {"manifests": [r.to_json() for r in reports], "totals": counted}
+        out["source_problems"] = [dataclasses.asdict(p) for p in problems]
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
         for report in reports:
             print("\n".join(report.lines()))
+        for problem in problems:
+            print(f"source problem: {problem.render()}")
         print(
             f"\n{_count(counted['manifests'], 'manifest')} checked in "
             f"{runner.catalog.policy.name if runner.catalog.policy else 'development'}: "
             f"{counted['ok']} ok, {counted['invalid']} invalid "
             f"({_count(counted['errors'], 'error')})"
         )
-    return 1 if counted["invalid"] else 0
+    return 1 if counted["invalid"] or problems else 0
+
+
+def write_run_sarif(path: Path, runner: CheckRunner, reports: list[ManifestReport]) -> None:
+    """The SARIF file of a validate run; ConfigurationError when it cannot be written."""
+    from seeding_suite.checks.security import SecurityCheck
+    from seeding_suite.security.sarif import write_sarif
+    from seeding_suite.security.scan import unknown_ids
+
+    findings = [f for report in reports for f in report.findings]
+    for check in runner.checks:
+        if isinstance(check, SecurityCheck):
+            findings.extend(unknown_ids(check.settings.exemptions, runner.catalog.by_id()))
+    try:
+        write_sarif(path, findings, {c.name: c.description for c in runner.checks})
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot write the SARIF file {path}: {exc.strerror or exc}"
+        ) from exc
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -131,4 +170,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("--seed-env", metavar="NAME", help="environment (or SEEDING_ENV)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--sarif", metavar="FILE", help="also write every finding as SARIF 2.1.0 to FILE"
+    )
     parser.set_defaults(run=cmd_validate)

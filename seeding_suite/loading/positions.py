@@ -54,6 +54,14 @@ class PositionIndex:
                 return where
         return None, None
 
+    def path_at(self, line: int, column: int) -> FieldPath:
+        """The field whose value starts last at or before (line, column): the one holding it."""
+        best: tuple[tuple[int, int], FieldPath] = ((0, 0), ())
+        for path, where in self.values.items():
+            if best[0] < where <= (line, column):
+                best = (where, path)
+        return best[1]
+
     def locate_key(self, path: FieldPath) -> tuple[int | None, int | None]:
         """Where the key naming `path` is written (for unknown keys); else `locate(path)`."""
         where = self.keys.get(path)

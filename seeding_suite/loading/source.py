@@ -142,6 +142,11 @@ class ManifestSource:
         index = self._index()
         return (None, None) if index is None else index.locate_key(path)
 
+    def path_at(self, line: int, column: int) -> FieldPath:
+        """The field holding the text at (line, column) (raw-text scans find offsets)."""
+        index = self._index()
+        return () if index is None else index.path_at(line, column)
+
     def _locate(self, path: FieldPath, at_key: bool) -> tuple[int | None, int | None]:
         return self.locate_key(path) if at_key else self.locate(path)
 

@@ -27,12 +27,17 @@ CHECK_MARKERS = {
     "references": "ids are unique; every connection reference names a declared connection",
     "dependencies": "dependencies exist, versions satisfy ranges, no cycles",
     "idempotency": "seeding twice into a fresh fake Convex writes nothing the second time",
+    "security": "no secrets, unsafe URLs, markup, hidden characters, lookalikes or bombs",
+    "signature": "community and registry manifests are signed by a key pinned for their publisher",
 }
 SUFFIXES = (".yaml", ".yml")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+    from seeding_suite.plugin import security_report
+
+    security_report.add_options(parser.getgroup("seeding-suite"))
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -62,6 +67,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     runner = make_runner(config)
     config.stash[runner_key] = runner
+    from seeding_suite.plugin import security_report
+
+    security_report.configure(config, controller=not _is_worker(config))
     reach_roots(config, runner.catalog.roots)  # before collection: roots outside the args
     collector = config.stash[collector_key] = CollectorSettings()
     # The first cleanup registered runs last: after pytest's own end-of-run collections
@@ -128,11 +136,32 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del config.stash[session_key]
 
 
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselection: a source problem is an item like any
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Each source problem (an unreadable folder, a registry refused) as a failing item."""
+    problems = config.stash[runner_key].catalog.problems()
+    if problems:
+        from seeding_suite.plugin.source_problems import problem_items
+
+        items[:0] = problem_items(session, problems)
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Skip a folder link that is an alias inside the roots: its target is collected itself."""
+    """Skip a folder link that is an alias inside the roots: its target is collected itself.
+
+    Skip a folder a source could not read: its source problem is the item that names it.
+    """
+    problems = config.stash[runner_key].catalog.problems()
+    if problems:
+        from seeding_suite.plugin.source_problems import unreadable
+
+        if unreadable(collection_path, config, problems):
+            return True
     if not collection_path.is_symlink():
         return None
-    from seeding_suite.symlinks import refusal
+    from seeding_suite.sources.symlinks import refusal
 
     if not collection_path.is_dir() or not _under_roots(collection_path, config):
         return None
@@ -161,7 +190,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 def _under_roots(path: Path, config: pytest.Config) -> bool:
-    from seeding_suite.symlinks import located
+    from seeding_suite.sources.symlinks import located
 
     here = located(path)
     return any(here.is_relative_to(root) for root in config.stash[runner_key].catalog.roots)
@@ -170,7 +199,7 @@ def _under_roots(path: Path, config: pytest.Config) -> bool:
 def _refused_link(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if not path.is_symlink() or not _under_roots(path, parent.config):
         return None
-    from seeding_suite.symlinks import refusal
+    from seeding_suite.sources.symlinks import refusal
 
     catalog = parent.config.stash[runner_key].catalog
     reason = refusal(path, catalog.roots, catalog.rootdir)

@@ -53,7 +53,9 @@ def test_a_validate_only_run_writes_the_file_it_is_asked_for(
         "schema",
         "references",
         "dependencies",
+        "security",
         "idempotency",
+        "signature",
     }
 
 

@@ -111,7 +111,15 @@ def test_every_check_testcase_carries_integration_version_and_checksum(
 ) -> None:
     three_integrations(project)
     run = project.run(*mode, "-m", "not seed")
-    for check in ("parse", "schema", "references", "dependencies", "idempotency"):
+    for check in (
+        "parse",
+        "schema",
+        "references",
+        "dependencies",
+        "security",
+        "idempotency",
+        "signature",
+    ):
         props = run.props(check, "monday")
         assert props["integration"] == "monday" and props["version"] == "0.9.0"
         assert props["checksum"].startswith("c1:sha256:")

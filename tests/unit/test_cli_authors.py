@@ -16,9 +16,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seeding_suite.catalog import Catalog
 from seeding_suite.cli import main
 from seeding_suite.commands.new import SCHEMA_FILE, skeleton
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.engine.desired import desired_integration
 from seeding_suite.engine.seeder import RunInfo, Seeder
 from seeding_suite.model import SLUG_PATTERN, Manifest
@@ -75,9 +75,8 @@ def test_validate_summarises_each_integration_then_totals_and_fails_on_any_error
     ) in lines
     assert "broken (manifests/broken.yaml): 1 error" in lines
     assert any(line.startswith("  [parse] manifests/broken.yaml:3:") for line in lines)
-    assert "  not run (an earlier check failed): schema, references, dependencies, idempotency" in (
-        lines
-    )
+    skipped = "schema, references, dependencies, security, idempotency, signature"
+    assert f"  not run (an earlier check failed): {skipped}" in lines
     assert lines[-1] == "4 manifests checked in development: 2 ok, 2 invalid (2 errors)"
 
 
@@ -154,6 +153,8 @@ def test_validate_json_gives_typed_findings_and_totals(
             "column": 17,
             "field": "actions[0].connection",
             "message": "'api-kee' is not a connection of this manifest (declared: api-key)",
+            "severity": "error",
+            "rule": None,
         }
     ]
 

@@ -1,0 +1,123 @@
+"""The `security` check through the plugin, plain and -n 2: errors fail (never seeded),
+warnings pass and are listed in the terminal and JUnit, `--sarif` writes valid SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+from seeding_suite.checks import CHECKS
+from tests.support.project import Project, manifest
+from tests.support.sarif_schema import sarif_errors
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+LEAKY = manifest("leaky", extra="# staging key: AKIA" + "IOSFODNN7EXAMPLE\n")
+SECRET_FIELD = "      - name: api_key\n        label: API key\n        secret: true\n"
+WARNED = manifest("warned").replace(SECRET_FIELD, SECRET_FIELD + "      - name: password\n")
+PASSWORD_LINE = WARNED.splitlines().index("      - name: password") + 1
+
+
+def test_an_error_fails_the_item_and_the_manifest_is_not_seeded(
+    project: Project, mode: list[str]
+) -> None:
+    project.write("leaky", LEAKY)
+    project.write("core", manifest("core"))
+    run = project.run(*mode)
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+    out = run.result.stdout.str()
+    assert (
+        "manifests/leaky.yaml:31:16: error [secrets.key-format] AWS Access Key (AKIA…) in a "
+        "comment" in out
+    )
+    assert run.cases("security")["leaky"].find("failure") is not None
+    assert run.cases("security")["core"].find("failure") is None
+    seeded = project.state()
+    assert "core" in seeded and "leaky" not in seeded
+    assert "IOSFODNN7EXAMPLE" not in out
+
+
+def test_a_warning_passes_and_is_reported_in_the_terminal_and_junit(
+    project: Project, mode: list[str]
+) -> None:
+    project.write("warned", WARNED)
+    run = project.run(*mode)
+    assert run.result.ret == pytest.ExitCode.OK, run.result.stdout.str()
+    lines = run.result.stdout.lines
+    section = next(i for i, line in enumerate(lines) if "security findings (not failing)" in line)
+    assert lines[section + 1].startswith(
+        f"manifests/warned.yaml:{PASSWORD_LINE}:15: connections[0].fields[1].name: warning "
+        "[connections.unmarked-secret] field 'password' looks like a credential"
+    )
+    assert "connections.unmarked-secret" in run.props("security", "warned")["security"]
+    assert "warned" in project.state()
+
+
+def test_sarif_holds_every_finding_and_validates_against_the_schema(
+    project: Project, mode: list[str], tmp_path: Path
+) -> None:
+    project.write("leaky", LEAKY)
+    project.write("warned", WARNED)
+    sarif = tmp_path / "out" / "run.sarif"
+    run = project.run(*mode, f"--sarif={sarif}")
+    run.result.stdout.fnmatch_lines([f"*SARIF written to {sarif}*"])
+    document = json.loads(sarif.read_text(encoding="utf-8"))
+    assert sarif_errors(document) == []
+    results = document["runs"][0]["results"]
+    found = {
+        (r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+        for r in results
+    }
+    assert found == {
+        ("secrets.key-format", "error", "manifests/leaky.yaml"),
+        ("connections.unmarked-secret", "warning", "manifests/warned.yaml"),
+    }
+    leak = next(r for r in results if r["ruleId"] == "secrets.key-format")
+    region = leak["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == LEAKY.count("\n")
+    rules = document["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[leak["ruleIndex"]]["id"] == "secrets.key-format"
+
+
+def test_a_stale_exemption_is_reported_and_a_used_one_silences(
+    project: Project, mode: list[str], tmp_path: Path
+) -> None:
+    project.write("warned", WARNED)
+    (project.pytester.path / "security-exemptions.toml").write_text(
+        '[[exemption]]\nid = "warned"\nrule = "connections"\nreason = "a demo field"\n\n'
+        '[[exemption]]\nid = "removed-long-ago"\nrule = "urls"\nreason = "old"\n',
+        encoding="utf-8",
+    )
+    sarif = tmp_path / "run.sarif"
+    run = project.run(*mode, f"--sarif={sarif}")
+    assert run.result.ret == pytest.ExitCode.OK
+    assert (
+        "security-exemptions.toml:6: warning [exemptions.stale] exemption of urls for "
+        "removed-long-ago matches no finding" in run.result.stdout.str()
+    )
+    assert "unmarked-secret" not in run.result.stdout.str()
+    results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["exemptions.stale"]
+
+
+def test_an_exemption_without_a_reason_stops_the_run(project: Project) -> None:
+    project.write("warned", WARNED)
+    (project.pytester.path / "security-exemptions.toml").write_text(
+        '[[exemption]]\nid = "warned"\nrule = "connections"\n', encoding="utf-8"
+    )
+    run = project.run()
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "exemption needs a non-empty 'reason'" in run.result.stderr.str()
+
+
+def test_a_pass_with_warnings_is_never_reused_so_they_show_every_run(project: Project) -> None:
+    project.write("warned", WARNED)
+    project.write("core", manifest("core"))
+    assert project.run("-m", "not seed").result.ret == pytest.ExitCode.OK
+    again = project.run("-m", "not seed")
+    reused = int(again.suite_props()["checks_reused"])
+    assert reused == 2 * len(CHECKS) - 1  # all but warned's security
+    assert "connections.unmarked-secret" in again.props("security", "warned")["security"]

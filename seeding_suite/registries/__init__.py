@@ -1,0 +1,7 @@
+"""Registry sources: TUF repositories of signed manifests, installed and pinned per project.
+
+One module per role: `client` (python-tuf's Updater over a registry, every TUF defence),
+`refusals` (TUF's exceptions as reasons a person can act on), `offline` (what --offline may
+read), `lockfile` (marketplace.lock), `install` (install and update), `pinned` (the pinned
+files a run checks and seeds), and the maintainer's side: `keys`, `repository`, `maintain`.
+"""

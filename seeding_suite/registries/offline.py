@@ -1,11 +1,12 @@
 """What `--offline` may read of a registry: the verified metadata already in the cache.
 
 python-tuf's Updater always asks the network for a newer root and a fresh timestamp, and has no
-offline mode (python-tuf#2359). This fetcher answers those requests from the cache instead:
-"no newer root" (404, as a repository answers), and the cached timestamp for the timestamp.
-The Updater then verifies everything as it would online: signatures against the pinned root,
-versions, and expiry, which still applies. An expired cache is refused offline as online.
-Any other file that is not cached fails as "unreachable": offline never downloads.
+offline mode (python-tuf#2359). This fetcher answers its requests from the cache instead: "no
+newer root" (404, as a repository answers), and for any other metadata file the cached copy of
+that role. The Updater then verifies everything as it does online: signatures against the
+pinned root, versions against the snapshot, and expiry, which still applies: an expired cache
+is refused offline as online. What is not cached fails as "unreachable": offline never
+downloads, and target files are only ever read from the verified cache (client.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 
 class OfflineFetcher(FetcherInterface):
-    """Serves the cached timestamp and "no newer root"; refuses everything else."""
+    """Serves "no newer root" and each role's cached metadata; refuses everything else."""
 
     def __init__(self, metadata_dir: Path) -> None:
         self._metadata = metadata_dir
@@ -30,8 +31,9 @@ class OfflineFetcher(FetcherInterface):
         name = url.rsplit("/", 1)[-1]
         if name.endswith(".root.json"):
             raise exceptions.DownloadHTTPError("offline: no newer root is looked for", 404)
-        if name == "timestamp.json":
-            cached = self._metadata / name
-            if cached.is_file():
-                return iter([cached.read_bytes()])
+        # Consistent snapshots ask for `N.snapshot.json`; the cache keeps `snapshot.json`.
+        role = name.split(".", 1)[1] if name.split(".", 1)[0].isdigit() else name
+        cached = self._metadata / role
+        if cached.is_file():
+            return iter([cached.read_bytes()])
         raise exceptions.DownloadError(f"offline, and {name} is not cached")

@@ -1,0 +1,49 @@
+"""A fake TUF registry on loopback, with a publisher `acme` trusted for `acme-*` ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from fakes.registry import FakeRepository, serve
+from seeding_suite.registries.client import RegistryClient, RegistrySource
+from tests.support.project import manifest
+
+
+@dataclass
+class Registry:
+    """A served FakeRepository, the source a project configures for it, and what it was asked."""
+
+    repo: FakeRepository
+    source: RegistrySource
+    requests: list[str] = field(default_factory=list)
+    cache: Path = Path()
+
+    def client(self, *, offline: bool = False) -> RegistryClient:
+        return RegistryClient(self.source, self.cache, offline=offline)
+
+
+def acme_repository(threshold: int = 1) -> FakeRepository:
+    """acme-crm 1.0.0 and 1.2.0 (role acme), and 2.0.0; globex-mail 0.3.0 (top-level targets)."""
+    repo = FakeRepository(threshold=threshold)
+    repo.delegate("acme", ["acme-*/index.json", "acme-*/*/*"])
+    for version in ("1.0.0", "1.2.0", "2.0.0"):
+        repo.add_manifest("acme-crm", version, manifest("acme-crm", version).encode())
+    repo.publish()
+    repo.add_manifest("globex-mail", "0.3.0", manifest("globex-mail", "0.3.0").encode())
+    repo.publish()  # twice: an attack may replay the first timestamp
+    return repo
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Registry]:
+    repo = acme_repository()
+    root = tmp_path / "root.json"
+    root.write_bytes(repo.root_bytes)
+    requests: list[str] = []
+    with serve(repo, requests) as running:
+        source = RegistrySource("market", running.url, root)
+        yield Registry(repo, source, requests, tmp_path / "cache")

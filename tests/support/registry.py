@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -47,3 +51,24 @@ def registry(tmp_path: Path) -> Iterator[Registry]:
     with serve(repo, requests) as running:
         source = RegistrySource("market", running.url, root)
         yield Registry(repo, source, requests, tmp_path / "cache")
+
+
+@contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """`python -m http.server -d DIRECTORY` in a thread, on loopback: its URL."""
+    handler = functools.partial(_QuietFiles, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class _QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """No access log in test output."""

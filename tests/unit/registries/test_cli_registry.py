@@ -6,7 +6,7 @@ loopback, and a project installs and updates from it, exactly the README's worke
 
 from __future__ import annotations
 
-import textwrap
+import hashlib
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ import pytest
 
 from seeding_suite.cli import main
 from tests.support.project import manifest
-from tests.support.registry import serve_directory
+from tests.support.registry import market_pyproject, serve_directory
 
 
 @dataclass
@@ -53,23 +53,10 @@ def market(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Market]:
         == 0
     )
     with serve_directory(directory) as url:
-        project.mkdir()
-        (project / "registries").mkdir()
-        (project / "registries" / "market.json").write_bytes(
-            (directory / "metadata" / "1.root.json").read_bytes()
-        )
-        (project / "pyproject.toml").write_text(
-            textwrap.dedent(
-                f"""
-                [[tool.seeding_suite.sources]]
-                name = "acme-market"
-                kind = "registry"
-                url = "{url}"
-                root = "registries/market.json"
-                trust = "community"
-                """
-            )
-        )
+        pinned = project / "registries" / "acme-market" / "root.json"
+        pinned.parent.mkdir(parents=True)
+        pinned.write_bytes((directory / "metadata" / "1.root.json").read_bytes())
+        (project / "pyproject.toml").write_text(market_pyproject("", url))
         monkeypatch.chdir(project)
         yield Market(directory, keys, url, project)
 
@@ -86,7 +73,7 @@ def test_install_pins_the_newest_version_in_range_and_update_moves_it(
     assert pin == {
         "id": "acme-crm",
         "version": "1.2.0",
-        "sha256": __import__("hashlib").sha256(cached.read_bytes()).hexdigest(),
+        "sha256": hashlib.sha256(cached.read_bytes()).hexdigest(),
         "source": "acme-market",
         "range": "^1.0",
     }

@@ -10,11 +10,13 @@ import hashlib
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from seeding_suite.cli import main
+from seeding_suite.registries import maintain
 from tests.support.project import manifest
 from tests.support.registry import market_pyproject, serve_directory
 
@@ -186,3 +188,15 @@ def test_adding_without_the_publishers_key_is_refused(
     path.write_text(manifest("acme-crm", "1.0.0"))
     assert main(["registry", "add", str(market.dir), str(path), "--keys", str(market.keys)]) == 2
     assert "the key of role 'acme' is not in" in capsys.readouterr().err
+
+
+def test_a_project_follows_a_new_root_version_signed_by_the_old_root(market: Market) -> None:
+    market.add("acme-crm", "1.0.0")
+    assert main(["install", "acme-crm@*", "--source", "acme-market"]) == 0
+    later = datetime.now(UTC) + timedelta(days=350)  # root (365 days) expires within 30
+    assert "root" in maintain.refresh(market.dir, market.keys, now=later)
+    market.add("acme-crm", "1.1.0")
+    assert main(["update"]) == 0
+    assert market.lock()[0]["version"] == "1.1.0"
+    history = market.project / ".seeding/registries/acme-market/metadata/root_history"
+    assert sorted(p.name for p in history.iterdir()) == ["1.root.json", "2.root.json"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seeding_suite import remote
-from seeding_suite.catalog import Catalog
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 from seeding_suite.engine.seeder import RunInfo, Seeder
 from seeding_suite.environments import DEFAULTS

@@ -84,7 +84,7 @@ def cmd_state(args: argparse.Namespace) -> int:
 
 def cmd_drift(args: argparse.Namespace) -> int:
     """Compare a target with the catalog (or with another target); exit 1 on any drift."""
-    from seeding_suite.catalog import Catalog
+    from seeding_suite.discovery.catalog import Catalog
     from seeding_suite.engine import drift
     from seeding_suite.engine.seeder import Seeder
     from seeding_suite.environments import load_policies, select_policy
@@ -95,6 +95,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
         manifest_roots,
         pytest_ini,
     )
+    from seeding_suite.sources import load_sources
     from seeding_suite.targets.open import open_target, require_store
 
     root = Path.cwd()
@@ -104,7 +105,8 @@ def cmd_drift(args: argparse.Namespace) -> int:
     missing = [str(r) for r in roots if not r.is_dir()]
     if missing:  # the default root too: an empty catalog makes every held document "extra"
         raise ConfigurationError(f"manifest root(s) not found: {', '.join(missing)}")
-    catalog = Catalog(roots, root, policy=policy, limits=limits)
+    sources = load_sources(root, args.manifest_root or ())
+    catalog = Catalog(sources, root, policy=policy, limits=limits)
     desired = catalog.desired()
     first = require_store(target_settings(url=args.convex_url, db=args.db, rootdir=root))
     states = []

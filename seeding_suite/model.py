@@ -199,6 +199,11 @@ class Manifest(_Model):
     version: Version
     description: str | None = None
     channel: Literal["stable", "beta", "experimental"] = "stable"
+    publisher: Slug | None = Field(
+        default=None,
+        description="Who publishes it: a name under [tool.seeding_suite.publishers]; a "
+        "community or registry manifest must be signed with one of that publisher's keys",
+    )
     environments: list[Annotated[str, Field(pattern=ENVIRONMENT_PATTERN)]] | None = Field(
         default=None,
         min_length=1,

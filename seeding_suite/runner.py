@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from seeding_suite.cache import CachedChecks, ResultCache
-    from seeding_suite.catalog import Catalog
     from seeding_suite.checks.base import Check
+    from seeding_suite.discovery.catalog import Catalog
     from seeding_suite.findings import Finding
 
 Status = Literal["passed", "failed", "skipped"]

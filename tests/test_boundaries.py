@@ -25,7 +25,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
     "module",
     [
         "seeding_suite.engine.seeder",
-        "seeding_suite.catalog",
+        "seeding_suite.discovery.catalog",
         "seeding_suite.targets.open",
         "seeding_suite.commands",
         "fakes.convex",

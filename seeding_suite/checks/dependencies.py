@@ -1,6 +1,6 @@
 """::dependencies — deps exist, versions satisfy ranges, no cycles, unique ids (DESIGN §5).
 
-Reads the catalog's one resolution (seeding_suite.resolver), computed once per process; a
+Reads the catalog's one resolution (seeding_suite.discovery.resolver), computed once per process; a
 cycle is printed as `a -> b -> a`.
 """
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from seeding_suite.findings import Finding
 
 if TYPE_CHECKING:
-    from seeding_suite.catalog import Catalog
+    from seeding_suite.discovery.catalog import Catalog
     from seeding_suite.loading.source import ManifestSource
 
 NAME = "dependencies"

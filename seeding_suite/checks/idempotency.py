@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from seeding_suite.catalog import Catalog, CatalogEntry
+    from seeding_suite.discovery.catalog import Catalog
+    from seeding_suite.discovery.entry import CatalogEntry
     from seeding_suite.loading.source import ManifestSource
     from seeding_suite.model import Action, Connection, Manifest, Trigger
 

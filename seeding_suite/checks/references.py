@@ -9,7 +9,7 @@ from seeding_suite.findings import Finding
 from seeding_suite.loading.references import reference_problems
 
 if TYPE_CHECKING:
-    from seeding_suite.catalog import Catalog
+    from seeding_suite.discovery.catalog import Catalog
     from seeding_suite.loading.source import ManifestSource
 
 NAME = "references"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seeding_suite.catalog import Catalog
 from seeding_suite.checks import configured_checks
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.environments import load_policies, select_policy
 from seeding_suite.errors import ConfigurationError
 from seeding_suite.runner import CheckRunner
@@ -18,9 +18,9 @@ from seeding_suite.settings import (
     MAX_MANIFEST_BYTES_INI,
     environment_name,
     manifest_limits,
-    manifest_roots,
     pytest_ini,
 )
+from seeding_suite.sources import load_sources
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,7 +29,7 @@ EXAMPLES_INI = "seeding_idempotency_examples"
 
 
 def project_runner(paths: Sequence[Path] = (), *, seed_env: str | None = None) -> CheckRunner:
-    """The checks over the whole catalog plus `paths` (files or folders outside it).
+    """The checks over the whole catalog (every source) plus `paths` (files or folders outside it).
 
     The catalog's roots are always part of it: a manifest's dependencies are judged against
     every catalog manifest, as in a pytest run, whichever files are being validated.
@@ -38,7 +38,7 @@ def project_runner(paths: Sequence[Path] = (), *, seed_env: str | None = None) -
     policy = select_policy(environment_name(seed_env), load_policies(root))
     limits = manifest_limits(pytest_ini(root, MAX_MANIFEST_BYTES_INI))
     examples = _whole_number(pytest_ini(root, EXAMPLES_INI), EXAMPLES_INI)
-    catalog = Catalog([*manifest_roots(root), *paths], root, policy=policy, limits=limits)
+    catalog = Catalog([*load_sources(root), *paths], root, policy=policy, limits=limits)
     return CheckRunner(catalog, configured_checks(examples))
 
 

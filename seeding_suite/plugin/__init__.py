@@ -115,11 +115,32 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del config.stash[session_key]
 
 
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselection: a source problem is an item like any
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Each source problem (an unreadable folder, a registry refused) as a failing item."""
+    problems = config.stash[runner_key].catalog.problems()
+    if problems:
+        from seeding_suite.plugin.source_problems import problem_items
+
+        items[:0] = problem_items(session, problems)
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Skip a folder link that is an alias inside the roots: its target is collected itself."""
+    """Skip a folder link that is an alias inside the roots: its target is collected itself.
+
+    Skip a folder a source could not read: its source problem is the item that names it.
+    """
+    problems = config.stash[runner_key].catalog.problems()
+    if problems:
+        from seeding_suite.plugin.source_problems import unreadable
+
+        if unreadable(collection_path, config, problems):
+            return True
     if not collection_path.is_symlink():
         return None
-    from seeding_suite.symlinks import refusal
+    from seeding_suite.sources.symlinks import refusal
 
     if not collection_path.is_dir() or not _under_roots(collection_path, config):
         return None
@@ -148,7 +169,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 def _under_roots(path: Path, config: pytest.Config) -> bool:
-    from seeding_suite.symlinks import located
+    from seeding_suite.sources.symlinks import located
 
     here = located(path)
     return any(here.is_relative_to(root) for root in config.stash[runner_key].catalog.roots)
@@ -157,7 +178,7 @@ def _under_roots(path: Path, config: pytest.Config) -> bool:
 def _refused_link(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if not path.is_symlink() or not _under_roots(path, parent.config):
         return None
-    from seeding_suite.symlinks import refusal
+    from seeding_suite.sources.symlinks import refusal
 
     catalog = parent.config.stash[runner_key].catalog
     reason = refusal(path, catalog.roots, catalog.rootdir)

@@ -98,7 +98,7 @@ class CheckItem(pytest.Item):
 
 
 class RefusedLink(pytest.File):
-    """A symbolic link under a manifest root that is not followed (seeding_suite.symlinks).
+    """A symbolic link under a manifest root that is not followed (seeding_suite.sources.symlinks).
 
     It collects to one failing item, `manifests/sub/up::symlink`, so the link is named in the
     terminal and the audit log, while every manifest that is read is still checked and seeded.

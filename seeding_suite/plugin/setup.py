@@ -13,8 +13,8 @@ import pytest
 
 from seeding_suite.cache import DIRECTORY as CACHE_DIRECTORY
 from seeding_suite.cache import ResultCache
-from seeding_suite.catalog import Catalog
 from seeding_suite.checks import configured_checks
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.engine.health import HealthSettings, load_health_checks
 from seeding_suite.engine.lock import LockSettings
 from seeding_suite.environments import EnvironmentPolicy, load_policies, select_policy
@@ -27,11 +27,11 @@ from seeding_suite.settings import (
     MAX_MANIFEST_BYTES_INI,
     environment_name,
     manifest_limits,
-    manifest_roots,
     new_run_id,
     production_confirmed,
     target_settings,
 )
+from seeding_suite.sources import load_sources
 
 
 def _policy(config: pytest.Config) -> EnvironmentPolicy:
@@ -53,7 +53,7 @@ def _number(config: pytest.Config, ini: str) -> float:
 def make_runner(config: pytest.Config) -> CheckRunner:
     """The checks of this process over the configured manifest roots, for one environment."""
     try:
-        roots = manifest_roots(config.rootpath, config.option.manifest_root)
+        sources = load_sources(config.rootpath, config.option.manifest_root)
         policy = _policy(config)
         limits = manifest_limits(config.getini(MAX_MANIFEST_BYTES_INI))
     except ConfigurationError as exc:
@@ -66,7 +66,7 @@ def make_runner(config: pytest.Config) -> CheckRunner:
     if config.getini("seeding_check_cache") and not config.option.no_check_cache:
         worker = getattr(config, "workerinput", {}).get("workerid", "main")
         cache = ResultCache(config.rootpath / CACHE_DIRECTORY, worker)
-    catalog = Catalog(roots, config.rootpath, policy=policy, cache=cache, limits=limits)
+    catalog = Catalog(sources, config.rootpath, policy=policy, cache=cache, limits=limits)
     return CheckRunner(catalog, checks, cache)
 
 

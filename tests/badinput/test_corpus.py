@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from seeding_suite.catalog import Catalog
 from seeding_suite.checks import CHECKS, check_named
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.loading.yaml import LoadLimits
 from seeding_suite.runner import CheckRunner
 

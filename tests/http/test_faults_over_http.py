@@ -10,9 +10,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from fakes.convex import Fault, FaultInjector, make_wsgi_app, serve
-from seeding_suite.catalog import Catalog
 from seeding_suite.checks.idempotency import user_state
 from seeding_suite.client import Secret
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.engine.batching import BatchLimits
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 from seeding_suite.engine.seeder import RunInfo, Seeder

@@ -236,7 +236,7 @@ def test_children_are_forked_only_for_runs_that_reach_the_catalog_and_need_them(
 def test_collect_only_does_not_list_the_catalog(project: Project) -> None:
     three_integrations(project)
     project.pytester.makeconftest(
-        calls_counted("seeding_suite.catalog", "Catalog.files", "catalog listed")
+        calls_counted("seeding_suite.discovery.catalog", "Catalog.files", "catalog listed")
     )
     result = project.pytester.runpytest_subprocess("--co", "-q", "--check-processes", "2")
     assert result.ret == pytest.ExitCode.OK

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from seeding_suite.cache import FORMAT, ResultCache, key_of
-from seeding_suite.catalog import Catalog, CatalogEntry
 from seeding_suite.checks import CHECKS
+from seeding_suite.discovery.catalog import Catalog
+from seeding_suite.discovery.entry import CatalogEntry
 from seeding_suite.environments import DEFAULTS
 from seeding_suite.runner import CheckRunner
 
@@ -189,7 +190,7 @@ def test_a_summary_pass_done_ahead_is_the_plain_one_and_is_cached(
     manifests = _three_manifests(tmp_path)
     fresh = Catalog([manifests], tmp_path).entries()
     monkeypatch.setattr(InlinePrefetch, "dropped", frozenset({manifests / "base.yaml"}))
-    monkeypatch.setattr("seeding_suite.catalog.Prefetch", InlinePrefetch)
+    monkeypatch.setattr("seeding_suite.discovery.catalog.Prefetch", InlinePrefetch)
     cache = ResultCache(tmp_path / "cache", "main")
     ahead = Catalog([manifests], tmp_path, cache=cache)
     ahead.summarize_ahead(2)

@@ -16,9 +16,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seeding_suite.catalog import Catalog
 from seeding_suite.cli import main
 from seeding_suite.commands.new import SCHEMA_FILE, skeleton
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.engine.desired import desired_integration
 from seeding_suite.engine.seeder import RunInfo, Seeder
 from seeding_suite.model import SLUG_PATTERN, Manifest

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from seeding_suite.catalog import Catalog
 from seeding_suite.cli import main
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.engine.seeder import RunInfo, Seeder
 from seeding_suite.environments import DEFAULTS
 from seeding_suite.targets.local import LocalTarget, seeding_deployment

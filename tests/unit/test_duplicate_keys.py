@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from seeding_suite.catalog import Catalog
 from seeding_suite.cli import main
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.engine import drift
 from seeding_suite.engine.guarded import GuardedSeeder
 from seeding_suite.engine.seeder import RunInfo, Seeder

@@ -181,7 +181,8 @@ def test_an_invalid_manifest_raises_with_its_findings(tmp_path: Path) -> None:
     [finding] = source.validated().findings
     assert finding.render() == (
         "manifests/stripe.yaml:5:1: chanel: unknown key 'chanel' (did you mean 'channel'?); "
-        "allowed here: manifest_version, id, name, version, description, channel, environments, "
+        "allowed here: manifest_version, id, name, version, description, channel, publisher, "
+        "environments, "
         "dependencies, connections, actions, triggers"
     )
     with pytest.raises(InvalidManifestError, match="chanel"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from seeding_suite.catalog import Catalog
+from seeding_suite.discovery.catalog import Catalog
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -11,8 +11,8 @@ import json
 import random
 from pathlib import Path
 
-from seeding_suite.catalog import Catalog
 from seeding_suite.checks.idempotency import IdempotencyCheck
+from seeding_suite.discovery.catalog import Catalog
 from seeding_suite.engine.checksum import canonical_json
 from seeding_suite.loading.yaml import LoadLimits
 from tests.support.api_catalog import api_catalog

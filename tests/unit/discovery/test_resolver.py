@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from seeding_suite.catalog import CatalogEntry, Dependency
+from seeding_suite.discovery.entry import CatalogEntry, Dependency
+from seeding_suite.discovery.resolver import resolve
 from seeding_suite.model import DependencySpec
-from seeding_suite.resolver import resolve
 
 
 def entry(

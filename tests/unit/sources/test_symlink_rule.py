@@ -1,11 +1,11 @@
-"""`seeding_suite.symlinks`: which links are aliases, which are refused, and the walk."""
+"""`seeding_suite.sources.symlinks`: which links are aliases, which are refused, and the walk."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from seeding_suite.symlinks import refusal, walk
+from seeding_suite.sources.symlinks import refusal, walk
 
 
 def test_an_alias_inside_the_roots_is_not_refused(tmp_path: Path) -> None:

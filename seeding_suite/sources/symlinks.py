@@ -15,7 +15,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
 
@@ -30,39 +30,44 @@ def refusal(link: Path, roots: Sequence[Path], rootdir: Path) -> str | None:
     `roots` and `rootdir` are resolved; messages name paths as the user sees them.
     """
     here = located(link)
+    place = display_path(here, rootdir)
     try:
         target = link.resolve(strict=True)
     except RuntimeError:  # Python < 3.13 raises this for a link that resolves to itself
-        return f"{_shown(here, rootdir)} is a symbolic link that points to itself; not followed"
+        return f"{place} is a symbolic link that points to itself; not followed"
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        return f"{_shown(here, rootdir)} is a symbolic link that cannot be followed: {reason}"
-    shown = _shown(target, rootdir)
+        return f"{place} is a symbolic link that cannot be followed: {reason}"
+    shown = display_path(target, rootdir)
     if target.is_dir() and here.is_relative_to(target):
         return (
-            f"{_shown(here, rootdir)} is a symbolic link to {shown}, a folder that contains it: "
+            f"{place} is a symbolic link to {shown}, a folder that contains it: "
             "a loop; not followed (remove the link)"
         )
     if not any(target.is_relative_to(root) for root in roots):
-        listed = ", ".join(_shown(root, rootdir) for root in roots)
+        listed = ", ".join(display_path(root, rootdir) for root in roots)
         return (
-            f"{_shown(here, rootdir)} is a symbolic link to {shown}, outside the manifest roots "
+            f"{place} is a symbolic link to {shown}, outside the manifest roots "
             f"({listed}); not read (make its folder a manifest root instead of linking to it)"
         )
     return None
 
 
-def _shown(path: Path, rootdir: Path) -> str:
+def display_path(path: Path, rootdir: Path) -> str:
+    """`path` as messages name it: relative to the project when inside it."""
     try:
         return path.relative_to(rootdir).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def walk(root: Path) -> list[tuple[Path, bool]]:
+def walk(
+    root: Path, unreadable: Callable[[Path, OSError], object] | None = None
+) -> list[tuple[Path, bool]]:
     """Every entry below `root`, links included but not descended into: (path, is a link).
 
-    Hidden folders (a name starting with `.`) are skipped, like pytest's default.
+    Hidden folders (a name starting with `.`) are skipped, like pytest's default. A folder that
+    cannot be listed is passed to `unreadable` with the error (else skipped).
     """
     found: list[tuple[Path, bool]] = []
     pending = [root]
@@ -70,7 +75,9 @@ def walk(root: Path) -> list[tuple[Path, bool]]:
         folder = pending.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+        except OSError as exc:
+            if unreadable is not None:
+                unreadable(folder, exc)
             continue
         for entry in entries:
             if entry.name.startswith("."):

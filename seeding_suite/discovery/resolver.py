@@ -17,7 +17,7 @@ import semantic_version
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from seeding_suite.catalog import CatalogEntry
+    from seeding_suite.discovery.entry import CatalogEntry
     from seeding_suite.findings import FieldPath
 
 

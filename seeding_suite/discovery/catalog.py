@@ -1,4 +1,4 @@
-"""The catalog of one process: manifest files under the roots, their summaries, the resolution.
+"""The catalog of one process: the sources' manifest files, their summaries, the resolution.
 
 Built lazily and once. Catalog-wide questions (duplicate ids, dependencies) need every file, but
 only a small summary of each survives that pass; full sources (data and model) are kept in a
@@ -7,18 +7,18 @@ small LRU, so 10,000 manifests fit in a bounded amount of memory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
 from seeding_suite.cache import key_of
+from seeding_suite.discovery.entry import CatalogEntry, Dependency
+from seeding_suite.discovery.resolver import Resolution, resolve
 from seeding_suite.engine.desired import DesiredIntegration, desired_integration
 from seeding_suite.loading.references import reference_problems
 from seeding_suite.loading.source import ManifestSource, import_parsers
 from seeding_suite.loading.yaml import LoadLimits
 from seeding_suite.prefetch import Prefetch
 from seeding_suite.recent import Recent
-from seeding_suite.resolver import Resolution, resolve
-from seeding_suite.symlinks import walk
+from seeding_suite.sources import ListingContext, SourceConfig, folder_source, list_source
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,84 +26,39 @@ if TYPE_CHECKING:
 
     from seeding_suite.cache import ResultCache
     from seeding_suite.environments import EnvironmentPolicy
+    from seeding_suite.sources import Listing, SourceProblem
 
-SUFFIXES = frozenset({".yaml", ".yml"})
 SOURCE_CACHE = 8  # a file's checks run back to back, and parsed manifests are large
 
 
-class Dependency(NamedTuple):
-    """One dependency as the catalog keeps it (a tuple: 10,000 manifests hold many)."""
-
-    id: str
-    range: str
-
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    """What the catalog keeps of one file: enough to resolve dependencies, nothing more.
-
-    `valid` means the file passes its own checks (parse, schema, references): only then does
-    it claim its id in the catalog. For an invalid manifest, `id` is its `id` if that is a
-    string, else the file stem (kept to explain a dependent's failure, never to claim it);
-    `version` is None unless a string; `dependencies` is empty.
-    """
-
-    id: str
-    version: str | None
-    dependencies: tuple[Dependency, ...]
-    path: Path
-    display: str
-    valid: bool
-    channel: str = "stable"
-    environments: tuple[str, ...] | None = None
-    digest: str | None = None  # SHA-256 of the bytes summarized; None if unreadable
-
-    def fingerprint(self) -> list[object]:
-        """What other manifests' checks may depend on (JSON data, for cache keys)."""
-        envs = None if self.environments is None else list(self.environments)
-        deps = [[d.id, d.range] for d in self.dependencies]
-        return [self.id, self.version, self.valid, self.channel, envs, deps]
-
-    @classmethod
-    def from_fingerprint(
-        cls, data: Any, path: Path, display: str, digest: str
-    ) -> CatalogEntry | None:
-        """The entry a cached fingerprint describes; None when the data is malformed."""
-        try:
-            integration, version, valid, channel, envs, deps = data
-            dependencies = tuple(Dependency(i, r) for i, r in deps)
-            environments = None if envs is None else tuple(envs)
-        except (TypeError, ValueError):
-            return None
-        strings = [integration, channel, *(environments or ()), *(d for pair in deps for d in pair)]
-        if not all(isinstance(s, str) for s in strings) or not isinstance(valid, bool):
-            return None
-        return cls(
-            integration, version, dependencies, path, display, valid, channel, environments, digest
-        )
-
-
 class Catalog:
-    """Every manifest under `roots`; messages name files relative to `rootdir`."""
+    """Every manifest the sources give; messages name files relative to `rootdir`.
+
+    A plain path among `sources` is an official folder source (a manifest root).
+    """
 
     def __init__(
         self,
-        roots: Sequence[Path],
+        sources: Sequence[SourceConfig | Path],
         rootdir: Path,
         *,
         limits: LoadLimits | None = None,
         cache_size: int = SOURCE_CACHE,
         policy: EnvironmentPolicy | None = None,
         cache: ResultCache | None = None,
+        offline: bool = False,
     ) -> None:
-        self.roots = tuple(dict.fromkeys(root.resolve() for root in roots))
         self.rootdir = rootdir.resolve()
+        self.sources = _sources(sources, self.rootdir)
+        self.context = ListingContext(self.rootdir, offline)
         self.limits = limits
         self.policy = policy
         self.cache = cache
         self._sources: Recent[Path, ManifestSource] = Recent(cache_size)
         self._desired: Recent[Path, DesiredIntegration] = Recent(cache_size)
         self._files: list[Path] | None = None
+        self._listings: dict[str, Listing] | None = None
+        self._origin: dict[Path, SourceConfig] = {}
         self._resolved: dict[Path, Path] = {}
         self._canonical: dict[Path, Path] = {}  # one Path object per file (10,000 add up)
         self._entries: dict[Path, CatalogEntry] | None = None
@@ -111,22 +66,43 @@ class Catalog:
         self._by_id: dict[str, CatalogEntry] | None = None
         self._digests: dict[str, str] | None = None
 
+    def listings(self) -> dict[str, Listing]:
+        """Each source's listing by source name, listed once."""
+        if self._listings is None:
+            self._listings = {s.name: list_source(s, self.context) for s in self.sources}
+        return self._listings
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """The folders the sources' files lie under (what pytest walks to collect them)."""
+        listed = (root for listing in self.listings().values() for root in listing.roots)
+        return tuple(dict.fromkeys(listed))
+
+    def problems(self) -> list[SourceProblem]:
+        """What the sources could not give (each a failing item: never silently dropped)."""
+        return [problem for listing in self.listings().values() for problem in listing.problems]
+
     def files(self) -> list[Path]:
-        """Every *.yaml and *.yml under the roots (not hidden, not behind a link), sorted, once."""
+        """Every manifest file the sources list, sorted, once.
+
+        A file two folder sources both list (one folder inside the other) belongs to the
+        innermost: its own folder says more about it than an enclosing one.
+        """
         if self._files is None:
-            found: set[Path] = set()
-            for root in self.roots:
-                if root.is_file() and root.suffix in SUFFIXES:
-                    found.add(root)
-                    continue
-                # Links are never walked: an alias's target is found under its own path,
-                # and a link that loops or leaves the roots is refused (a failing item).
-                for path, link in walk(root):
-                    if path.suffix in SUFFIXES and not link and path.is_file():
-                        found.add(path.resolve())
-            self._files = sorted(found, key=self.display)
+            listings = self.listings()
+            for source in self.sources:
+                for path in listings[source.name].files:
+                    known = self._origin.get(path)
+                    if known is None or _depth(source) > _depth(known):
+                        self._origin[path] = source
+            self._files = sorted(self._origin, key=self.display)
             self._canonical = {path: path for path in self._files}
         return list(self._files)
+
+    def source_of(self, path: Path) -> SourceConfig | None:
+        """The source that gave the file at `path` (None: no source lists it)."""
+        self.files()
+        return self._origin.get(self._resolve(path))
 
     def _resolve(self, path: Path) -> Path:
         # Path.resolve() is a syscall per component; items ask for their file many times.
@@ -278,7 +254,10 @@ class Catalog:
         data = self.cache.summary(self._summary_key(source.display, digest))
         if data is None:
             return None
-        return CatalogEntry.from_fingerprint(data, source.path, source.display, digest)
+        origin = self._origin_of(source.path)
+        return CatalogEntry.from_fingerprint(
+            data, source.path, source.display, digest, origin.name, origin.trust
+        )
 
     def _remember_summary(self, entry: CatalogEntry) -> CatalogEntry:
         if self.cache is not None and entry.digest is not None:
@@ -295,6 +274,7 @@ class Catalog:
         except OSError:
             digest = None
         path = source.path
+        origin = self._origin_of(path)
         manifest = source.validated().manifest
         if manifest is not None and not reference_problems(manifest):
             return CatalogEntry(
@@ -309,6 +289,9 @@ class Catalog:
                 if manifest.environments is None
                 else tuple(manifest.environments),
                 digest=digest,
+                source=origin.name,
+                trust=origin.trust,
+                publisher=manifest.publisher,
             )
         data = source.parsed().data
         fields = data if isinstance(data, dict) else {}
@@ -322,4 +305,30 @@ class Catalog:
             source.display,
             valid=False,
             digest=digest,
+            source=origin.name,
+            trust=origin.trust,
         )
+
+    def _origin_of(self, path: Path) -> SourceConfig:
+        self.files()  # summaries are made of listed files only: each has its source
+        return self._origin[self._resolve(path)]
+
+
+def _sources(given: Sequence[SourceConfig | Path], rootdir: Path) -> tuple[SourceConfig, ...]:
+    """The configured sources, and each plain path as an official folder source, unless it lies
+    inside a configured folder source: a community file named on the command line stays
+    community."""
+    configured = [s for s in given if isinstance(s, SourceConfig)]
+    folders = [s.path for s in configured if s.kind == "folder" and s.path is not None]
+    found = dict.fromkeys(configured)
+    for path in given:
+        if isinstance(path, SourceConfig):
+            continue
+        path = path.resolve()
+        if not any(path.is_relative_to(folder) for folder in folders):
+            found.setdefault(folder_source(path, rootdir))
+    return tuple(found)
+
+
+def _depth(source: SourceConfig) -> int:
+    return len(source.path.parts) if source.path is not None else 0

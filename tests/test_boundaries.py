@@ -29,7 +29,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
         "seeding_suite.targets.open",
         "seeding_suite.commands",
         "fakes.convex",
-        "seeding_suite.registries.pinned",
+        "seeding_suite.sources.registries.pinned",
         "fakes.registry",
     ],
 )
@@ -75,3 +75,14 @@ def test_the_tests_cannot_read_the_live_manifests_folder() -> None:
     with pytest.raises(RuntimeError, match="live manifests folder"):
         (live / "stripe.yaml").read_bytes()
     assert (ROOT / "pyproject.toml").read_bytes()  # the rest of the repository stays readable
+
+
+def test_a_catalog_of_folders_never_loads_python_tuf() -> None:
+    """The registry kind imports its TUF machinery when a registry is listed, not before."""
+    code = (
+        "import sys, pathlib, seeding_suite.discovery.catalog as c, seeding_suite.sources as s; "
+        "c.Catalog([s.folder_source(pathlib.Path('m').resolve(), pathlib.Path.cwd())], "
+        "pathlib.Path.cwd()).files(); print('tuf' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seeding_suite.registries.config import registry_sources
-from seeding_suite.registries.install import install
+from seeding_suite.sources import load_sources
+from seeding_suite.sources.registries.install import install
+from seeding_suite.sources.registry import registry_sources
 
 if TYPE_CHECKING:
     import argparse
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def cmd_install(args: argparse.Namespace) -> int:
     """Install a manifest from a registry source and pin it in marketplace.lock."""
     root = Path.cwd()
-    pin = install(root, registry_sources(root), args.requirement, args.source)
+    pin = install(root, registry_sources(load_sources(root)), args.requirement, args.source)
     print(
         f"installed {pin.id} {pin.version} from {pin.source} "
         f"(range {pin.range}, sha256 {pin.sha256[:16]}...)"

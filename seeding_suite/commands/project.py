@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 EXAMPLES_INI = "seeding_idempotency_examples"
 
 
-def project_runner(paths: Sequence[Path] = (), *, seed_env: str | None = None) -> CheckRunner:
+def project_runner(
+    paths: Sequence[Path] = (), *, seed_env: str | None = None, offline: bool = False
+) -> CheckRunner:
     """The checks over the whole catalog (every source) plus `paths` (files or folders outside it).
 
     The catalog's roots are always part of it: a manifest's dependencies are judged against
@@ -38,7 +40,9 @@ def project_runner(paths: Sequence[Path] = (), *, seed_env: str | None = None) -
     policy = select_policy(environment_name(seed_env), load_policies(root))
     limits = manifest_limits(pytest_ini(root, MAX_MANIFEST_BYTES_INI))
     examples = _whole_number(pytest_ini(root, EXAMPLES_INI), EXAMPLES_INI)
-    catalog = Catalog([*load_sources(root), *paths], root, policy=policy, limits=limits)
+    catalog = Catalog(
+        [*load_sources(root), *paths], root, policy=policy, limits=limits, offline=offline
+    )
     return CheckRunner(catalog, configured_checks(examples))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seeding_suite.errors import ConfigurationError
-from seeding_suite.registries import maintain
+from seeding_suite.sources.registries import maintain
 
 if TYPE_CHECKING:
     import argparse

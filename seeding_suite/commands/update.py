@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seeding_suite.registries.config import registry_sources
-from seeding_suite.registries.install import update
+from seeding_suite.sources import load_sources
+from seeding_suite.sources.registries.install import update
+from seeding_suite.sources.registry import registry_sources
 
 if TYPE_CHECKING:
     import argparse
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def cmd_update(args: argparse.Namespace) -> int:
     """Move installed registry manifests to the newest version their range accepts."""
     root = Path.cwd()
-    moved = update(root, registry_sources(root), args.ids)
+    moved = update(root, registry_sources(load_sources(root)), args.ids)
     for m in moved:
         change = f"{m.before} -> {m.after}" if m.after != m.before else f"{m.before} (newest)"
         print(f"{m.id} {change} from {m.source}")

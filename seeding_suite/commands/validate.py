@@ -103,7 +103,7 @@ def totals(reports: list[ManifestReport]) -> dict[str, int]:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check manifests (default: the whole catalog) as pytest would; exit 1 on any error."""
     paths = [Path(p) for p in args.paths]
-    runner = project_runner(paths, seed_env=args.seed_env)
+    runner = project_runner(paths, seed_env=args.seed_env, offline=args.offline)
     reports = validate(runner, selected(runner, paths))
     counted = totals(reports)
     if args.json:
@@ -131,4 +131,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("--seed-env", metavar="NAME", help="environment (or SEEDING_ENV)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--offline", action="store_true", help="registry sources from their verified cache only"
+    )
     parser.set_defaults(run=cmd_validate)

@@ -66,7 +66,14 @@ def make_runner(config: pytest.Config) -> CheckRunner:
     if config.getini("seeding_check_cache") and not config.option.no_check_cache:
         worker = getattr(config, "workerinput", {}).get("workerid", "main")
         cache = ResultCache(config.rootpath / CACHE_DIRECTORY, worker)
-    catalog = Catalog(sources, config.rootpath, policy=policy, cache=cache, limits=limits)
+    catalog = Catalog(
+        sources,
+        config.rootpath,
+        policy=policy,
+        cache=cache,
+        limits=limits,
+        offline=config.option.offline,
+    )
     return CheckRunner(catalog, checks, cache)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fakes.registry import FakeRepository, serve
-from seeding_suite.registries.client import RegistryClient, RegistrySource
+from seeding_suite.sources.registries.client import RegistryClient, RegistrySource
 from tests.support.project import manifest
 
 

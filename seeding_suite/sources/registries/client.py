@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 import semantic_version
 from tuf.ngclient import Updater
 
-from seeding_suite.registries.offline import OfflineFetcher
-from seeding_suite.registries.refusals import RegistryError, refusal
+from seeding_suite.sources.registries.offline import OfflineFetcher
+from seeding_suite.sources.registries.refusals import RegistryError, refusal
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -47,6 +47,11 @@ if TYPE_CHECKING:
 # The manifest id pattern (model.SLUG_PATTERN): ids become paths here, so nothing else may pass.
 _ID = re.compile(r"[a-z][a-z0-9-]{1,62}")
 INDEX = "index.json"
+
+
+def cache_dir(rootdir: Path, name: str) -> Path:
+    """Where a registry's verified metadata and files live in a project."""
+    return rootdir / ".seeding" / "registries" / name
 
 
 def manifest_path(integration: str, version: str) -> str:

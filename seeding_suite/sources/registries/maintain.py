@@ -29,9 +29,9 @@ from tuf.api.metadata import (
 
 from seeding_suite.errors import ConfigurationError
 from seeding_suite.loading.yaml import YamlLoadError, load_yaml
-from seeding_suite.registries import keys
-from seeding_suite.registries.client import check_id, index_path, manifest_path
-from seeding_suite.registries.repository import TOP_LEVEL, DirectoryRepository
+from seeding_suite.sources.registries import keys
+from seeding_suite.sources.registries.client import check_id, index_path, manifest_path
+from seeding_suite.sources.registries.repository import TOP_LEVEL, DirectoryRepository
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -31,7 +31,7 @@ from tuf.api.metadata import (
 from tuf.repository import Repository
 
 from seeding_suite.errors import ConfigurationError
-from seeding_suite.registries import keys
+from seeding_suite.sources.registries import keys
 
 if TYPE_CHECKING:
     from pathlib import Path

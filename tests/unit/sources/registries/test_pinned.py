@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 from fakes.registry import attacks
-from seeding_suite.registries.lockfile import Pin
-from seeding_suite.registries.pinned import pinned_manifests
+from seeding_suite.sources.registries.lockfile import Pin
+from seeding_suite.sources.registries.pinned import pinned_manifests
 from tests.support.project import manifest
 from tests.support.registry import Registry, registry
 

@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from seeding_suite.errors import ConfigurationError
-from seeding_suite.registries.lockfile import Pin, read_lock, toml_string, with_pin, write_lock
+from seeding_suite.sources.registries.lockfile import (
+    Pin,
+    read_lock,
+    toml_string,
+    with_pin,
+    write_lock,
+)
 
 SHA = "ab" * 32
 PIN = Pin("acme-crm", "1.2.0", SHA, "acme-market", "^1.2.0")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import semantic_version
 
 from seeding_suite.errors import ConfigurationError
-from seeding_suite.registries.client import check_id
+from seeding_suite.sources.registries.client import check_id
 
 if TYPE_CHECKING:
     from pathlib import Path

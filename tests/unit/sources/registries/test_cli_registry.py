@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from seeding_suite.cli import main
-from seeding_suite.registries import maintain
+from seeding_suite.sources.registries import maintain
 from tests.support.project import manifest
 from tests.support.registry import market_pyproject, serve_directory
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from fakes.registry import FakeRepository, attacks, serve
-from seeding_suite.registries.client import RegistryClient, RegistrySource
-from seeding_suite.registries.refusals import RegistryError
+from seeding_suite.sources.registries.client import RegistryClient, RegistrySource
+from seeding_suite.sources.registries.refusals import RegistryError
 from tests.support.project import manifest
 from tests.support.registry import Registry, acme_repository, registry
 

@@ -9,7 +9,7 @@ import pytest
 from tuf.api.metadata import Metadata
 
 from seeding_suite.errors import ConfigurationError
-from seeding_suite.registries import maintain
+from seeding_suite.sources.registries import maintain
 
 
 def _expires(directory: Path, role: str) -> datetime:

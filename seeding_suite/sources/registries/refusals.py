@@ -40,12 +40,28 @@ _HEADLINES: dict[Kind, str] = {
 }
 
 
+def _describe(exc: BaseException) -> str:
+    """The first informative message along the exception's causes, on one line.
+
+    python-tuf wraps a refused connection in a SlowRetrievalError without a message; the
+    urllib3 error it was raised from says what happened ("Connection refused").
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        reason = getattr(seen, "reason", None)  # urllib3's MaxRetryError: the real error
+        text = str(reason) if isinstance(reason, BaseException) else str(seen)
+        if text:
+            return " ".join(text.split())
+        seen = seen.__cause__ or seen.__context__
+    return type(exc).__name__
+
+
 def refusal(registry: str, exc: Exception) -> RegistryError:
     """The RegistryError for what python-tuf (or the disk) raised while reading `registry`.
 
     The order matters: python-tuf's more specific exceptions subclass RepositoryError.
     """
-    detail = " ".join(str(exc).split()) or type(exc).__name__
+    detail = _describe(exc)
     if isinstance(exc, exceptions.ExpiredMetadataError):
         return RegistryError(registry, "expired", detail)
     if isinstance(exc, exceptions.BadVersionNumberError):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from fakes.registry import attacks
-from seeding_suite.registries.client import RegistryClient, RegistrySource
-from seeding_suite.registries.refusals import RegistryError
+from seeding_suite.sources.registries.client import RegistryClient, RegistrySource
+from seeding_suite.sources.registries.refusals import RegistryError
 from tests.support.project import manifest
 from tests.support.registry import Registry, registry
 
@@ -86,6 +86,7 @@ def test_an_unreachable_registry_is_refused_as_unreachable(
         client.versions("acme-crm")
     assert err.value.kind == "unreachable"
     assert str(err.value).startswith("registry 'gone': cannot be reached:")
+    assert "Connection refused" in str(err.value)  # the cause, not python-tuf's bare wrapper
 
 
 def test_a_missing_pinned_root_is_refused(registry: Registry, tmp_path: Path) -> None:

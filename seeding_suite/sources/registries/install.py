@@ -15,9 +15,19 @@ from typing import TYPE_CHECKING
 import semantic_version
 
 from seeding_suite.errors import ConfigurationError
-from seeding_suite.registries.client import RegistryClient, RegistrySource, check_id
-from seeding_suite.registries.config import cache_dir
-from seeding_suite.registries.lockfile import LOCK_NAME, Pin, read_lock, with_pin, write_lock
+from seeding_suite.sources.registries.client import (
+    RegistryClient,
+    RegistrySource,
+    cache_dir,
+    check_id,
+)
+from seeding_suite.sources.registries.lockfile import (
+    LOCK_NAME,
+    Pin,
+    read_lock,
+    with_pin,
+    write_lock,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -13,10 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from seeding_suite.registries.client import Fetched, RegistryClient, RegistrySource
-from seeding_suite.registries.config import cache_dir
-from seeding_suite.registries.lockfile import LOCK_NAME, Pin
-from seeding_suite.registries.refusals import RegistryError
+from seeding_suite.sources.registries.client import (
+    Fetched,
+    RegistryClient,
+    RegistrySource,
+    cache_dir,
+)
+from seeding_suite.sources.registries.lockfile import LOCK_NAME, Pin
+from seeding_suite.sources.registries.refusals import RegistryError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

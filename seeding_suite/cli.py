@@ -95,6 +95,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
         manifest_roots,
         pytest_ini,
     )
+    from seeding_suite.signing.trust import TrustSettings
     from seeding_suite.sources import load_sources
     from seeding_suite.targets.open import open_target, require_store
 
@@ -106,7 +107,15 @@ def cmd_drift(args: argparse.Namespace) -> int:
     if missing:  # the default root too: an empty catalog makes every held document "extra"
         raise ConfigurationError(f"manifest root(s) not found: {', '.join(missing)}")
     sources = load_sources(root, args.manifest_root or ())
-    catalog = Catalog(sources, root, policy=policy, limits=limits)
+    trust = TrustSettings.load(root)
+    catalog = Catalog(
+        sources,
+        root,
+        policy=policy,
+        limits=limits,
+        approvals=trust.approvals,
+        on_conflict=trust.on_conflict,
+    )
     desired = catalog.desired()
     first = require_store(target_settings(url=args.convex_url, db=args.db, rootdir=root))
     states = []

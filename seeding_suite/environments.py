@@ -33,7 +33,8 @@ Strategy = Literal["full", "incremental", "selective"]
 STRATEGIES: tuple[Strategy, ...] = ("full", "incremental", "selective")
 CHANNELS = ("stable", "beta", "experimental")
 EXPERIMENTAL_FLAG = "experimentalFeatures"
-KEYS = {"allow", "block", "channels", "flags", "strategy", "confirm"}
+KEYS = {"allow", "block", "channels", "flags", "strategy", "confirm", "db"}
+SANDBOX_DB = ".seeding/sandbox.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class EnvironmentPolicy:
     flags: Mapping[str, bool] = field(default_factory=dict)
     strategy: Strategy = "incremental"
     confirm: bool = False  # seeding needs --confirm-production
+    # Its own embedded store (relative to the project): the run ignores the Convex URL and
+    # SEEDING_DB variables, which name real deployments, unless --convex-url is given.
+    db: str | None = None
 
     def rejects(
         self, integration: str, channel: str, environments: Sequence[str] | None
@@ -76,6 +80,11 @@ class EnvironmentPolicy:
 DEFAULTS: dict[str, EnvironmentPolicy] = {
     "development": EnvironmentPolicy(
         "development", flags={EXPERIMENTAL_FLAG: True}, strategy="full"
+    ),
+    # Where untrusted manifests are checked and seeded first, with their health checks,
+    # without touching a real environment (a reviewer's step before approving one).
+    "sandbox": EnvironmentPolicy(
+        "sandbox", flags={EXPERIMENTAL_FLAG: True}, strategy="full", db=SANDBOX_DB
     ),
     "staging": EnvironmentPolicy(
         "staging",
@@ -136,6 +145,10 @@ def parse_policy(name: str, table: object, base: EnvironmentPolicy | None) -> En
                 f"got {table['strategy']!r}"
             )
         changes["strategy"] = table["strategy"]
+    if "db" in table:
+        if not isinstance(table["db"], str) or not table["db"]:
+            raise ConfigurationError(f"{where} db must be a path to an embedded store")
+        changes["db"] = table["db"]
     if "confirm" in table:
         if not isinstance(table["confirm"], bool):
             raise ConfigurationError(f"{where} confirm must be true or false")

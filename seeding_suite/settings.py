@@ -46,12 +46,22 @@ class TargetSettings:
 
 
 def target_settings(
-    *, url: str | None, db: str | Path | None, rootdir: Path, env: Mapping[str, str] | None = None
+    *,
+    url: str | None,
+    db: str | Path | None,
+    rootdir: Path,
+    env: Mapping[str, str] | None = None,
+    own_db: str | None = None,
 ) -> TargetSettings:
-    """Resolve the target: --convex-url, SEEDING_CONVEX_URL, CONVEX_SELF_HOSTED_URL; else `db`."""
+    """Resolve the target: --convex-url, SEEDING_CONVEX_URL, CONVEX_SELF_HOSTED_URL; else `db`.
+
+    `own_db` is an environment's own store (the sandbox's): unless `url` or `db` is given, it
+    is the target, and the variables naming deployments (URL, SEEDING_DB) are not read.
+    """
     env = os.environ if env is None else env
-    url = url or next((env[v] for v in URL_VARS if env.get(v)), None)
-    db_path = Path(db or env.get("SEEDING_DB") or DEFAULT_DB)
+    if own_db is None:
+        url = url or next((env[v] for v in URL_VARS if env.get(v)), None)
+    db_path = Path(db or own_db or env.get("SEEDING_DB") or DEFAULT_DB)
     if not db_path.is_absolute():
         db_path = rootdir / db_path
     if url is None:

@@ -12,11 +12,13 @@ from seeding_suite.checks.idempotency import IdempotencyCheck
 from seeding_suite.checks.parse import ParseCheck
 from seeding_suite.checks.references import ReferencesCheck
 from seeding_suite.checks.schema import SchemaCheck
+from seeding_suite.checks.signature import SignatureCheck
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from seeding_suite.checks.base import Check
+    from seeding_suite.signing.publishers import Publisher
 
 CHECKS: tuple[Check, ...] = (
     ParseCheck(),
@@ -24,6 +26,7 @@ CHECKS: tuple[Check, ...] = (
     ReferencesCheck(),
     DependenciesCheck(),
     IdempotencyCheck(),
+    SignatureCheck(),
 )
 
 
@@ -35,9 +38,13 @@ def check_named(name: str, checks: Sequence[Check] = CHECKS) -> Check:
     raise KeyError(name)
 
 
-def configured_checks(idempotency_examples: int = 0) -> list[Check]:
-    """The checks, with the idempotency check's Hypothesis examples set (ini and option)."""
-    return [
-        IdempotencyCheck(idempotency_examples) if c.name == IdempotencyCheck.name else c
-        for c in CHECKS
-    ]
+def configured_checks(
+    idempotency_examples: int = 0, publishers: Sequence[Publisher] = ()
+) -> list[Check]:
+    """The checks, with the idempotency check's Hypothesis examples set (ini and option) and
+    the signature check's publishers (pyproject.toml)."""
+    configured: dict[str, Check] = {
+        IdempotencyCheck.name: IdempotencyCheck(idempotency_examples),
+        SignatureCheck.name: SignatureCheck(publishers=tuple(publishers)),
+    }
+    return [configured.get(c.name, c) for c in CHECKS]

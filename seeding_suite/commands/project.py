@@ -20,6 +20,7 @@ from seeding_suite.settings import (
     manifest_limits,
     pytest_ini,
 )
+from seeding_suite.signing.trust import TrustSettings
 from seeding_suite.sources import load_sources
 
 if TYPE_CHECKING:
@@ -40,10 +41,17 @@ def project_runner(
     policy = select_policy(environment_name(seed_env), load_policies(root))
     limits = manifest_limits(pytest_ini(root, MAX_MANIFEST_BYTES_INI))
     examples = _whole_number(pytest_ini(root, EXAMPLES_INI), EXAMPLES_INI)
+    trust = TrustSettings.load(root)
     catalog = Catalog(
-        [*load_sources(root), *paths], root, policy=policy, limits=limits, offline=offline
+        [*load_sources(root), *paths],
+        root,
+        policy=policy,
+        limits=limits,
+        approvals=trust.approvals,
+        on_conflict=trust.on_conflict,
+        offline=offline,
     )
-    return CheckRunner(catalog, configured_checks(examples))
+    return CheckRunner(catalog, configured_checks(examples, trust.publishers))
 
 
 def _whole_number(raw: object, name: str) -> int:

@@ -18,7 +18,9 @@ from seeding_suite.loading.source import ManifestSource, import_parsers
 from seeding_suite.loading.yaml import LoadLimits
 from seeding_suite.prefetch import Prefetch
 from seeding_suite.recent import Recent
+from seeding_suite.signing.minisign import read_signature, signature_file
 from seeding_suite.sources import ListingContext, SourceConfig, folder_source, list_source
+from seeding_suite.sources.approvals import Approvals
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
     from seeding_suite.cache import ResultCache
     from seeding_suite.environments import EnvironmentPolicy
-    from seeding_suite.sources import Listing, SourceProblem
+    from seeding_suite.sources import Listing, OnConflict, SourceProblem
 
 SOURCE_CACHE = 8  # a file's checks run back to back, and parsed manifests are large
 
@@ -47,10 +49,14 @@ class Catalog:
         policy: EnvironmentPolicy | None = None,
         cache: ResultCache | None = None,
         offline: bool = False,
+        approvals: Approvals | None = None,
+        on_conflict: OnConflict = "fail",
     ) -> None:
         self.rootdir = rootdir.resolve()
         self.sources = _sources(sources, self.rootdir)
         self.context = ListingContext(self.rootdir, offline)
+        self.approvals = approvals or Approvals()
+        self.on_conflict: OnConflict = on_conflict
         self.limits = limits
         self.policy = policy
         self.cache = cache
@@ -150,12 +156,11 @@ class Catalog:
         return self._entries
 
     def by_id(self) -> dict[str, CatalogEntry]:
-        """Valid entries by integration id (the first file wins a duplicate; that is a finding)."""
+        """Valid entries by integration id: the file the resolution lets claim it (the first
+        file wins a duplicate, which is a finding; a source that lost a conflict claims none)."""
         if self._by_id is None:
-            self._by_id = {}
-            for entry in self.entries():
-                if entry.valid:
-                    self._by_id.setdefault(entry.id, entry)
+            claims = self.resolution().claims
+            self._by_id = {integration: found[0] for integration, found in claims.items()}
         return self._by_id
 
     def input_key(self, path: Path, settings: str) -> str | None:
@@ -178,21 +183,51 @@ class Catalog:
                 pending.extend(d.id for e in claims.get(integration, ()) for d in e.dependencies)
         digests = self._claim_digests()
         closure = sorted((i, digests.get(i, "")) for i in reached)  # "": nobody claims it
-        return key_of("checks", settings, repr(self.policy), entry.display, entry.digest, closure)
+        # Where the file came from and its signature are inputs too (the signature check).
+        origin = [entry.source, entry.trust, self.excluded(entry), self._signature_digest(path)]
+        return key_of(
+            "checks", settings, repr(self.policy), entry.display, entry.digest, closure, origin
+        )
+
+    def _signature_digest(self, path: Path) -> str | None:
+        try:
+            return key_of("signature", read_signature(signature_file(self._resolve(path))).hex())
+        except OSError:
+            return None
 
     def _claim_digests(self) -> dict[str, str]:
         """Per id, one digest of the fingerprints of every file claiming it (computed once)."""
         if self._digests is None:
+            # Whether each claim is excluded is part of it: dependents' checks say so.
             self._digests = {
-                integration: key_of("claims", sorted((e.fingerprint() for e in found), key=repr))
+                integration: key_of(
+                    "claims",
+                    sorted(([*e.fingerprint(), self.excluded(e)] for e in found), key=repr),
+                )
                 for integration, found in self.resolution().claims.items()
             }
         return self._digests
 
     def excluded(self, entry: CatalogEntry) -> str | None:
-        """Why the selected environment does not admit this manifest (None: it does)."""
+        """Why the selected environment does not admit this manifest (None: it does).
+
+        First its source: a source that lost a conflict over the id gives nothing, and a
+        community source seeds outside its environments only what approvals.toml approves
+        (this id, this version, these bytes). Then the environment's policy.
+        """
+        shadowed = self.resolution().shadowed.get(entry.display)
+        if shadowed is not None:
+            return shadowed
         if self.policy is None:
             return None
+        source = self.source_of(entry.path)
+        environment = self.policy.name
+        if (
+            source is not None
+            and not source.admits(environment)
+            and not self.approvals.covers(entry.id, entry.version, entry.digest)
+        ):
+            return f"not approved for {environment}"
         return self.policy.rejects(entry.id, entry.channel, entry.environments)
 
     def desired(self) -> list[DesiredIntegration]:
@@ -207,7 +242,7 @@ class Catalog:
     def resolution(self) -> Resolution:
         """The dependency resolution of the whole catalog, computed once."""
         if self._resolution is None:
-            self._resolution = resolve(self.entries())
+            self._resolution = resolve(self.entries(), self.on_conflict)
         return self._resolution
 
     def summarize_ahead(self, processes: int) -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from seeding_suite.discovery.entry import CatalogEntry
     from seeding_suite.findings import FieldPath
+    from seeding_suite.sources import OnConflict
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ class Resolution:
     holds every sound id, dependencies first, ties by id: sound means claimed by exactly one
     valid file, free of problems, with every dependency sound. `blocked` says, for the other
     claimed ids, why they are not in the order. `claims` maps an id to the valid files claiming
-    it; `broken` to the invalid files that name it.
+    it; `broken` to the invalid files that name it. `shadowed` maps the file of a source that
+    lost a conflict over an id (on_conflict) to why: it claims nothing and is not seeded.
     """
 
     order: list[str]
@@ -56,6 +58,7 @@ class Resolution:
     blocked: dict[str, str]
     claims: dict[str, list[CatalogEntry]] = field(repr=False)
     broken: dict[str, list[CatalogEntry]] = field(repr=False, default_factory=dict)
+    shadowed: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -63,12 +66,29 @@ class Resolution:
         return {name: i for i, name in enumerate(self.order)}
 
 
-def resolve(entries: Sequence[CatalogEntry]) -> Resolution:
-    """Resolve the catalog's dependency graph (see `Resolution`)."""
+def resolve(entries: Sequence[CatalogEntry], on_conflict: OnConflict = "fail") -> Resolution:
+    """Resolve the catalog's dependency graph (see `Resolution`).
+
+    Two sources giving one id is a conflict: `on_conflict` may choose one file (the official
+    one, or the highest version); otherwise every file claiming the id fails, named with its
+    source.
+    """
     claims: dict[str, list[CatalogEntry]] = {}
     broken: dict[str, list[CatalogEntry]] = {}
     for entry in entries:
         (claims if entry.valid else broken).setdefault(entry.id, []).append(entry)
+    shadowed: dict[str, str] = {}
+    for integration, defined in claims.items():
+        winner = _conflict_winner(defined, on_conflict)
+        if winner is not None:
+            for loser in defined:
+                if loser is not winner:
+                    shadowed[loser.display] = (
+                        f"{loser.source} ({loser.display}) gives {integration} {loser.version}, "
+                        f"and so does {winner.source} ({winner.display}) at {winner.version}, "
+                        f"which wins (on_conflict = {on_conflict})"
+                    )
+            claims[integration] = [winner]
     problems: dict[str, list[DependencyProblem]] = {}
 
     def report(integration: str, path: FieldPath, message: str, file: str | None = None) -> None:
@@ -78,9 +98,10 @@ def resolve(entries: Sequence[CatalogEntry]) -> Resolution:
     for integration, defined in sorted(claims.items()):
         if len(defined) > 1:
             files = sorted(e.display for e in defined)
+            conflict = _conflict_message(integration, defined, on_conflict)
             for own in files:
                 others = [f for f in files if f != own]
-                message = f"id {integration!r} is also defined by {', '.join(others)}"
+                message = conflict or f"id {integration!r} is also defined by {', '.join(others)}"
                 report(integration, ("id",), message, own)
     usable = {i: d[0] for i, d in claims.items() if len(d) == 1}
     graph: dict[str, tuple[str, ...]] = {}
@@ -90,20 +111,65 @@ def resolve(entries: Sequence[CatalogEntry]) -> Resolution:
             problem = _dependency_problem(integration, spec.id, spec.range, claims, broken)
             if problem is not None:
                 field_, message = problem
-                report(integration, ("dependencies", index, *field_), message)
+                report(integration, ("dependencies", index, *field_), message, entry.display)
             if spec.id in usable and spec.id != integration:
                 targets.append(spec.id)
         graph[integration] = tuple(dict.fromkeys(targets))
     for cycle in _cycles(graph):
         member = cycle[0]
         index = _dependency_index(usable[member], cycle[1])
-        report(member, ("dependencies", index), f"dependency cycle: {' -> '.join(cycle)}")
+        message = f"dependency cycle: {' -> '.join(cycle)}"
+        report(member, ("dependencies", index), message, usable[member].display)
     order, blocked = _order(graph, problems)
     for integration in sorted(claims.keys() - graph.keys()):
         blocked[integration] = "its id is not unique"
     for integration in sorted(broken.keys() - claims.keys()):
         blocked[integration] = "its manifest is not valid"
-    return Resolution(order, problems, blocked, claims, broken)
+    return Resolution(order, problems, blocked, claims, broken, shadowed)
+
+
+def _conflict_winner(defined: list[CatalogEntry], on_conflict: OnConflict) -> CatalogEntry | None:
+    """The one file `on_conflict` chooses among files of different sources claiming an id.
+
+    None: no conflict between sources (one file, or copies within one source, a plain
+    duplicate), the mode is `fail`, or the mode cannot choose one (two official files, two
+    files at the highest version).
+    """
+    sources = [e.source for e in defined]
+    if len(defined) < 2 or len(set(sources)) != len(sources) or on_conflict == "fail":
+        return None
+    if on_conflict == "official-wins":
+        official = [e for e in defined if e.trust == "official"]
+        return official[0] if len(official) == 1 else None
+    ranked = sorted(defined, key=lambda e: _version_key(e.version), reverse=True)
+    top = _version_key(ranked[0].version)
+    return ranked[0] if top != _version_key(ranked[1].version) else None
+
+
+def _version_key(version: str | None) -> semantic_version.Version:
+    try:
+        return semantic_version.Version(version or "")
+    except ValueError:
+        return semantic_version.Version("0.0.0-invalid")
+
+
+def _conflict_message(
+    integration: str, defined: list[CatalogEntry], on_conflict: OnConflict
+) -> str | None:
+    """The failure of a conflict between sources that `on_conflict` did not settle."""
+    sources = {e.source for e in defined}
+    if len(sources) < 2:
+        return None
+    given = ", ".join(f"{e.source} ({e.display})" for e in sorted(defined, key=lambda e: e.display))
+    why = {
+        "fail": "[tool.seeding_suite] on_conflict = 'fail' (choose one with 'official-wins' "
+        "or 'highest-version')",
+        "official-wins": "on_conflict = 'official-wins' cannot choose: not exactly one of them "
+        "is official",
+        "highest-version": "on_conflict = 'highest-version' cannot choose: no single highest "
+        "version",
+    }[on_conflict]
+    return f"id {integration!r} is given by {len(sources)} sources: {given}; {why}"
 
 
 def _dependency_problem(

@@ -27,6 +27,7 @@ CHECK_MARKERS = {
     "references": "ids are unique; every connection reference names a declared connection",
     "dependencies": "dependencies exist, versions satisfy ranges, no cycles",
     "idempotency": "seeding twice into a fresh fake Convex writes nothing the second time",
+    "signature": "community and registry manifests are signed by a key pinned for their publisher",
 }
 SUFFIXES = (".yaml", ".yml")
 

@@ -31,6 +31,7 @@ from seeding_suite.settings import (
     production_confirmed,
     target_settings,
 )
+from seeding_suite.signing.trust import TrustSettings
 from seeding_suite.sources import load_sources
 
 
@@ -52,8 +53,10 @@ def _number(config: pytest.Config, ini: str) -> float:
 
 def make_runner(config: pytest.Config) -> CheckRunner:
     """The checks of this process over the configured manifest roots, for one environment."""
+    rootdir = config.rootpath
     try:
-        sources = load_sources(config.rootpath, config.option.manifest_root)
+        sources = load_sources(rootdir, config.option.manifest_root)
+        trust = TrustSettings.load(rootdir)
         policy = _policy(config)
         limits = manifest_limits(config.getini(MAX_MANIFEST_BYTES_INI))
     except ConfigurationError as exc:
@@ -61,17 +64,19 @@ def make_runner(config: pytest.Config) -> CheckRunner:
     examples = config.option.idempotency_examples
     if examples is None:
         examples = int(str(config.getini("seeding_idempotency_examples")))
-    checks = configured_checks(examples)
+    checks = configured_checks(examples, trust.publishers)
     cache = None
     if config.getini("seeding_check_cache") and not config.option.no_check_cache:
         worker = getattr(config, "workerinput", {}).get("workerid", "main")
         cache = ResultCache(config.rootpath / CACHE_DIRECTORY, worker)
     catalog = Catalog(
         sources,
-        config.rootpath,
+        rootdir,
         policy=policy,
         cache=cache,
         limits=limits,
+        approvals=trust.approvals,
+        on_conflict=trust.on_conflict,
         offline=config.option.offline,
     )
     return CheckRunner(catalog, checks, cache)
@@ -86,17 +91,20 @@ def make_session(config: pytest.Config, runner: CheckRunner) -> SeedingSession:
     if option.apply_plan and option.plan:
         raise pytest.UsageError("--apply-plan applies a plan; it cannot be combined with --plan")
     try:
+        policy = _policy(config)
+        # The sandbox's own store is not the project's seeding_db: only the option moves it.
+        configured_db = None if policy.db else str(config.getini("seeding_db")) or None
         target = target_settings(
             url=option.convex_url,
-            db=option.seeding_db or str(config.getini("seeding_db")) or None,
+            db=option.seeding_db or configured_db,
             rootdir=config.rootpath,
+            own_db=policy.db,
         )
         target = replace(
             target,
             max_calls_per_second=option.convex_rate or _number(config, "seeding_convex_rate"),
             timeout=_number(config, "seeding_convex_timeout"),
         )
-        policy = _policy(config)
         checks = load_health_checks(config.getini("seeding_health_checks"))
         wait = (
             option.lock_wait

@@ -101,16 +101,17 @@ def load_sources(rootdir: Path, override_roots: Sequence[str] = ()) -> list[Sour
 
 def load_on_conflict(rootdir: Path) -> OnConflict:
     """`[tool.seeding_suite] on_conflict`: what two sources giving one id mean (default fail)."""
-    value = _tool(rootdir).get("on_conflict", "fail")
+    value = tool_table(rootdir).get("on_conflict", "fail")
     if value not in ON_CONFLICT:
         raise ConfigurationError(
             f"[tool.seeding_suite] on_conflict must be one of {', '.join(ON_CONFLICT)}, "
-            f"got {value!r}{_did_you_mean(str(value), ON_CONFLICT)}"
+            f"got {value!r}{did_you_mean(str(value), ON_CONFLICT)}"
         )
     return value
 
 
-def _tool(rootdir: Path) -> dict[str, object]:
+def tool_table(rootdir: Path) -> dict[str, object]:
+    """`[tool.seeding_suite]` of the project's pyproject.toml ({} when there is none)."""
     pyproject = rootdir / "pyproject.toml"
     if not pyproject.is_file():
         return {}
@@ -120,7 +121,7 @@ def _tool(rootdir: Path) -> dict[str, object]:
 
 
 def _tables(rootdir: Path) -> list[object]:
-    tables = _tool(rootdir).get("sources", [])
+    tables = tool_table(rootdir).get("sources", [])
     if not isinstance(tables, list):
         raise ConfigurationError(f"{TABLE} must be an array of tables")
     return tables
@@ -137,21 +138,21 @@ def _source(index: int, table: object, rootdir: Path) -> SourceConfig:
     if kind not in KIND_KEYS:
         raise ConfigurationError(
             f"{where}: kind must be one of {', '.join(KIND_KEYS)}, "
-            f"got {kind!r}{_did_you_mean(str(kind), KIND_KEYS)}"
+            f"got {kind!r}{did_you_mean(str(kind), KIND_KEYS)}"
         )
     allowed = COMMON_KEYS | KIND_KEYS[kind]
     unknown = sorted(set(table) - allowed)
     if unknown:
         key = unknown[0]
         raise ConfigurationError(
-            f"{where}: unknown key {key!r}{_did_you_mean(key, allowed)}; "
+            f"{where}: unknown key {key!r}{did_you_mean(key, allowed)}; "
             f"a {kind} source takes {', '.join(sorted(allowed))}"
         )
     trust = table.get("trust")
     if trust not in TRUSTS:
         raise ConfigurationError(
             f"{where}: trust must be one of {', '.join(TRUSTS)}, "
-            f"got {trust!r}{_did_you_mean(str(trust), TRUSTS)}"
+            f"got {trust!r}{did_you_mean(str(trust), TRUSTS)}"
         )
     environments = table.get("environments")
     if environments is not None and (
@@ -187,6 +188,7 @@ def _path(table: Mapping[str, object], key: str, where: str, rootdir: Path) -> P
     return (rootdir / value).resolve()
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the closest of `choices`, or nothing."""
     close = difflib.get_close_matches(word, sorted(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,1 @@
+"""Who published a manifest, and whether its signature says so: minisign, verified offline."""

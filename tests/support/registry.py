@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import shutil
-import subprocess
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -75,36 +73,6 @@ def serve_directory(directory: Path) -> Iterator[str]:
 class _QuietFiles(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """No access log in test output."""
-
-
-MINISIGN = shutil.which("minisign")
-
-
-@dataclass
-class Publisher:
-    """A minisign key pair made by the real `minisign` tool (no password)."""
-
-    secret: Path
-    public: str  # the base64 line of the .pub file, as pyproject.toml pins it
-
-    @classmethod
-    def generate(cls, folder: Path) -> Publisher:
-        if MINISIGN is None:
-            pytest.skip("the minisign tool is not installed (apt-get install minisign)")
-        folder.mkdir(parents=True, exist_ok=True)
-        pub, sec = folder / "publisher.pub", folder / "publisher.key"
-        subprocess.run(
-            [MINISIGN, "-G", "-W", "-p", str(pub), "-s", str(sec)], check=True, capture_output=True
-        )
-        return cls(sec, pub.read_text().splitlines()[1])
-
-    def sign(self, path: Path, comment: str) -> bytes:
-        subprocess.run(
-            [MINISIGN, "-S", "-s", str(self.secret), "-m", str(path), "-t", comment],
-            check=True,
-            capture_output=True,
-        )
-        return path.with_name(path.name + ".minisig").read_bytes()
 
 
 def market_pyproject(base: str, url: str, public_key: str | None = None) -> str:

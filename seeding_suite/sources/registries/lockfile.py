@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -93,11 +94,9 @@ def read_lock(path: Path) -> list[Pin]:
         Pin.from_toml(entry, f"{path.name}, integration {n}")
         for n, entry in enumerate(entries, start=1)
     ]
-    seen: set[str] = set()
-    for pin in pins:
-        if pin.id in seen:
-            raise ConfigurationError(f"{path.name}: {pin.id} is pinned twice")
-        seen.add(pin.id)
+    twice = sorted(i for i, n in Counter(p.id for p in pins).items() if n > 1)
+    if twice:
+        raise ConfigurationError(f"{path.name}: pinned twice: {', '.join(twice)}")
     return pins
 
 

@@ -69,7 +69,7 @@ def test_with_pin_replaces_the_same_id() -> None:
         (
             f'[[integration]]\nid = "acme-crm"\nversion = "1.2.0"\nsha256 = "{SHA}"\n'
             'source = "s"\nrange = "*"\n' * 2,
-            "acme-crm is pinned twice",
+            "pinned twice: acme-crm",
         ),
     ],
 )

@@ -7,6 +7,7 @@ one a pytest run prints. Output: one block per integration (ok, or its findings 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from dataclasses import dataclass
@@ -106,19 +107,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     runner = project_runner(paths, seed_env=args.seed_env, offline=args.offline)
     reports = validate(runner, selected(runner, paths))
     counted = totals(reports)
+    problems = runner.catalog.problems()  # a source that could not be read is an error too
     if args.json:
         out = {"manifests": [r.to_json() for r in reports], "totals": counted}
+        out["source_problems"] = [dataclasses.asdict(p) for p in problems]
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
         for report in reports:
             print("\n".join(report.lines()))
+        for problem in problems:
+            print(f"source problem: {problem.render()}")
         print(
             f"\n{_count(counted['manifests'], 'manifest')} checked in "
             f"{runner.catalog.policy.name if runner.catalog.policy else 'development'}: "
             f"{counted['ok']} ok, {counted['invalid']} invalid "
             f"({_count(counted['errors'], 'error')})"
         )
-    return 1 if counted["invalid"] else 0
+    return 1 if counted["invalid"] or problems else 0
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -80,8 +80,17 @@ class Catalog:
 
     @property
     def roots(self) -> tuple[Path, ...]:
-        """The folders the sources' files lie under (what pytest walks to collect them)."""
-        listed = (root for listing in self.listings().values() for root in listing.roots)
+        """The folders the sources' files lie under (what pytest walks to collect them).
+
+        A folder source's is its path, known without walking it (pytest walks it anyway);
+        another kind's come from its listing.
+        """
+        listed: list[Path] = []
+        for source in self.sources:
+            if source.kind == "folder" and source.path is not None:
+                listed.append(source.path)
+            else:
+                listed.extend(self.listings()[source.name].roots)
         return tuple(dict.fromkeys(listed))
 
     def problems(self) -> list[SourceProblem]:

@@ -26,17 +26,18 @@ if TYPE_CHECKING:
 class DependencyProblem:
     """One problem of one id's dependencies; `path` is the field inside its manifest.
 
-    `file` narrows it to one of the files claiming the id (a duplicate names the others).
+    `file` is the file it belongs to: of several files claiming the id, each has its own (a
+    duplicate names the others; a source that lost a conflict inherits none of the winner's).
     """
 
     id: str
     path: FieldPath
     message: str
-    file: str | None = None
+    file: str
 
     def concerns(self, display: str) -> bool:
         """Whether this problem belongs to the file shown as `display`."""
-        return self.file is None or self.file == display
+        return self.file == display
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def resolve(entries: Sequence[CatalogEntry], on_conflict: OnConflict = "fail") -
             claims[integration] = [winner]
     problems: dict[str, list[DependencyProblem]] = {}
 
-    def report(integration: str, path: FieldPath, message: str, file: str | None = None) -> None:
+    def report(integration: str, path: FieldPath, message: str, file: str) -> None:
         problem = DependencyProblem(integration, path, message, file)
         problems.setdefault(integration, []).append(problem)
 

@@ -52,8 +52,8 @@ class PublicKey:
 
     @property
     def shown_id(self) -> str:
-        """The key id as `minisign -G` prints it (hex, most significant byte first)."""
-        return self.key_id[::-1].hex().upper()
+        """The key id as minisign prints it in a .pub file's comment."""
+        return shown(self.key_id)
 
     @classmethod
     def parse(cls, text: str) -> PublicKey:
@@ -81,7 +81,7 @@ class Signature:
 
     @property
     def shown_key_id(self) -> str:
-        return self.key_id[::-1].hex().upper()
+        return shown(self.key_id)
 
     @classmethod
     def parse(cls, data: bytes) -> Signature:
@@ -164,6 +164,11 @@ class KeyNotPinned(SignatureRefused):
     def __init__(self, shown_id: str) -> None:
         super().__init__(shown_id)
         self.shown_id = shown_id
+
+
+def shown(key_id: bytes) -> str:
+    """A key id as minisign prints it: the little-endian number in hex, no leading zeros."""
+    return format(int.from_bytes(key_id, "little"), "X")
 
 
 def signature_file(manifest: Path) -> Path:

@@ -54,6 +54,7 @@ def test_a_validate_only_run_writes_the_file_it_is_asked_for(
         "references",
         "dependencies",
         "idempotency",
+        "signature",
     }
 
 

@@ -11,7 +11,8 @@ from tests.support.project import Project, Run, manifest, three_integrations
 if TYPE_CHECKING:
     from pathlib import Path
 
-CHECKS = ("parse", "schema", "references", "dependencies", "idempotency")
+CHECKS = ("parse", "schema", "references", "dependencies", "idempotency", "signature")
+PER_FILE = len(CHECKS)
 
 
 def reused(run: Run) -> int:
@@ -29,8 +30,8 @@ def test_a_second_run_reuses_every_pass_and_seeds_nothing(
 
     second = project.run(*mode)
     assert second.result.ret == pytest.ExitCode.OK, second.result.stdout.str()
-    assert reused(second) == 15  # 3 manifests x 5 checks
-    second.result.stdout.fnmatch_lines(["checks: 15 passed on unchanged inputs*reused*"])
+    assert reused(second) == 3 * PER_FILE  # 3 manifests x every check
+    second.result.stdout.fnmatch_lines(["checks: 18 passed on unchanged inputs*reused*"])
     for check in CHECKS:  # the audit log's properties are the same as when the check ran
         for integration in ("core", "stripe", "monday"):
             assert second.props(check, integration) == first.props(check, integration)
@@ -46,10 +47,10 @@ def test_a_run_of_one_file_keeps_the_others_reusable(project: Project, mode: lis
     three_integrations(project)
     assert project.run(*mode).result.ret == pytest.ExitCode.OK
     one = project.run(*mode, "manifests/monday.yaml", "-m", "not seed")
-    assert reused(one) == 5
+    assert reused(one) == PER_FILE
     again = project.run(*mode)
     assert again.result.ret == pytest.ExitCode.OK, again.result.stdout.str()
-    assert reused(again) == 15
+    assert reused(again) == 3 * PER_FILE
 
 
 def test_an_edited_manifest_is_checked_again_and_the_others_are_not(
@@ -60,7 +61,7 @@ def test_an_edited_manifest_is_checked_again_and_the_others_are_not(
     project.write("monday", manifest("monday", "0.9.1"))
     run = project.run(*mode)
     assert run.result.ret == pytest.ExitCode.OK, run.result.stdout.str()
-    assert reused(run) == 10  # core's and stripe's; monday is checked again
+    assert reused(run) == 2 * PER_FILE  # core's and stripe's; monday is checked again
     assert run.props("seed", "monday")["action"] == "updated"
     assert run.props("seed", "stripe")["action"] == "unchanged"
 
@@ -71,7 +72,7 @@ def test_a_dependency_bump_rechecks_its_dependents_only(project: Project, mode: 
     project.write("core", manifest("core", "2.0.0"))  # now outside stripe's range
     run = project.run(*mode)
     assert run.result.ret == pytest.ExitCode.TESTS_FAILED
-    assert reused(run) == 5  # monday's: core changed, and stripe's closure holds core
+    assert reused(run) == PER_FILE  # monday's: core changed, and stripe's closure holds core
     assert run.cases("dependencies")["stripe"].find("failure") is not None
     assert "outside the range" in run.result.stdout.str()
 
@@ -86,7 +87,7 @@ def test_a_new_duplicate_of_an_id_is_a_new_input(project: Project) -> None:
     run = project.run()
     assert run.result.ret == pytest.ExitCode.TESTS_FAILED
     assert "id 'monday' is also defined by manifests/monday.yaml" in run.result.stdout.str()
-    assert reused(run) == 10  # core's and stripe's: neither can see the id monday
+    assert reused(run) == 2 * PER_FILE  # core's and stripe's: neither can see the id monday
 
 
 def test_failures_are_never_reused(project: Project) -> None:
@@ -120,7 +121,7 @@ def test_a_damaged_cache_is_ignored(project: Project) -> None:
     run = project.run()
     assert run.result.ret == pytest.ExitCode.OK, run.result.stdout.str()
     assert reused(run) == 0
-    assert reused(project.run()) == 15  # the damaged run wrote a good cache again
+    assert reused(project.run()) == 3 * PER_FILE  # the damaged run wrote a good cache again
 
 
 def test_validate_only_fills_the_cache_for_the_seeding_run(project: Project) -> None:
@@ -128,5 +129,5 @@ def test_validate_only_fills_the_cache_for_the_seeding_run(project: Project) -> 
     assert project.run("-m", "not seed").result.ret == pytest.ExitCode.OK
     run = project.run()
     assert run.result.ret == pytest.ExitCode.OK
-    assert reused(run) == 15
+    assert reused(run) == 3 * PER_FILE
     assert run.props("seed", "stripe")["action"] == "created"

@@ -17,7 +17,7 @@ import pytest
 from seeding_suite.engine.inventory import integration_states
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 from tests.support.minisign import OwnKey, ToolKey, needs_minisign
-from tests.support.project import Project, manifest
+from tests.support.project import Project, community_pyproject, manifest
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,32 +49,8 @@ def community_project(project: Project) -> ToolKey:
     keys = root / "keys"
     keys.mkdir()
     acme, stranger = ToolKey.generate(keys, "acme"), ToolKey.generate(keys, "stranger")
-    project.pytester.makefile(
-        ".toml",
-        pyproject=textwrap.dedent(
-            f"""
-            [tool.pytest.ini_options]
-            testpaths = ["manifests"]
-            junit_family = "xunit1"
-
-            [tool.seeding_suite]
-            manifest_roots = ["manifests"]
-
-            [[tool.seeding_suite.sources]]
-            name = "community"
-            kind = "folder"
-            path = "community"
-            trust = "community"
-
-            [tool.seeding_suite.publishers.acme]
-            keys = ["{acme.public}"]
-            ids = ["acme-*"]
-
-            [tool.seeding_suite.environments.staging]
-            allow = ["*"]
-            """
-        ),
-    )
+    staging = '\n[tool.seeding_suite.environments.staging]\nallow = ["*"]\n'
+    project.pytester.makefile(".toml", pyproject=community_pyproject(acme.public, staging))
     project.write("core", manifest("core", "1.2.0"))
     community = root / "community"
     community.mkdir()

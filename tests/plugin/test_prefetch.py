@@ -83,7 +83,7 @@ def test_passes_checked_ahead_are_recorded_by_the_parent_and_reused(project: Pro
     assert first.result.ret == pytest.ExitCode.OK, first.result.stdout.str()
     first.result.stdout.fnmatch_lines(["checks: 3 manifest(s) checked ahead in 2 *"])
     second = project.run("-m", "not seed", "--check-processes", "2", subprocess=True)
-    second.result.stdout.fnmatch_lines(["checks: 15 passed on unchanged inputs*"])
+    second.result.stdout.fnmatch_lines(["checks: 18 passed on unchanged inputs*"])
     assert "checked ahead" not in second.result.stdout.str()  # nothing left to check
     assert _outcomes(second) == _outcomes(first)
 
@@ -230,7 +230,7 @@ def test_children_are_forked_only_for_runs_that_reach_the_catalog_and_need_them(
     every.result.stdout.fnmatch_lines(["checks: 2 manifest(s) checked ahead in 2 *", "forks: 2"])
     again = project.run("-m", "not seed", "--check-processes", "2", subprocess=True)
     assert again.result.ret == pytest.ExitCode.OK
-    again.result.stdout.fnmatch_lines(["checks: 15 passed on unchanged inputs*", "forks: 0"])
+    again.result.stdout.fnmatch_lines(["checks: 18 passed on unchanged inputs*", "forks: 0"])
 
 
 def test_collect_only_does_not_list_the_catalog(project: Project) -> None:
@@ -240,4 +240,4 @@ def test_collect_only_does_not_list_the_catalog(project: Project) -> None:
     )
     result = project.pytester.runpytest_subprocess("--co", "-q", "--check-processes", "2")
     assert result.ret == pytest.ExitCode.OK
-    result.stdout.fnmatch_lines(["15 tests collected*", "catalog listed: 0"])
+    result.stdout.fnmatch_lines(["18 tests collected*", "catalog listed: 0"])

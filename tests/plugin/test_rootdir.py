@@ -66,7 +66,7 @@ def test_a_path_inside_the_project_in_the_space_form_is_fine(project: Project) -
         "-p", "no:cacheprovider", "--seeding-db", "state/x.sqlite3", "-m", "not seed"
     )
     assert result.ret == pytest.ExitCode.OK
-    result.stdout.fnmatch_lines(["*15 passed*"])
+    result.stdout.fnmatch_lines(["*18 passed*"])
 
 
 class _Recorder:

@@ -22,6 +22,29 @@ manifest_roots = ["manifests"]
 """
 
 
+def community_pyproject(key: str, extra: str = "") -> str:
+    """PYPROJECT plus a community folder source (community/) and publisher acme, whose key
+    is `key` (a minisign public key line) and whose ids are acme-*. `extra` follows
+    PYPROJECT's [tool.seeding_suite] lines (`on_conflict = ...`, or tables of its own)."""
+    return (
+        PYPROJECT
+        + extra
+        + textwrap.dedent(
+            f"""
+        [[tool.seeding_suite.sources]]
+        name = "community"
+        kind = "folder"
+        path = "community"
+        trust = "community"
+
+        [tool.seeding_suite.publishers.acme]
+        keys = ["{key}"]
+        ids = ["acme-*"]
+        """
+        )
+    )
+
+
 def manifest(
     mid: str,
     version: str = "1.0.0",

@@ -66,3 +66,22 @@ def test_environment_and_production_confirmation_from_options_or_variables() -> 
     assert production_confirmed(False, {"SEEDING_CONFIRM_PRODUCTION": "1"})
     assert not production_confirmed(False, {"SEEDING_CONFIRM_PRODUCTION": "0"})
     assert production_confirmed(True, {})
+
+
+def test_an_environment_with_its_own_store_ignores_the_variables_naming_deployments(
+    tmp_path: Path,
+) -> None:
+    env = {
+        "SEEDING_CONVEX_URL": "https://prod.example",
+        "CONVEX_DEPLOY_KEY": "prod-key",
+        "SEEDING_DB": "/elsewhere.sqlite3",
+    }
+    own = ".seeding/sandbox.sqlite3"
+    isolated = target_settings(url=None, db=None, rootdir=tmp_path, env=env, own_db=own)
+    assert (isolated.url, isolated.db) == (None, tmp_path / own)
+    moved = target_settings(url=None, db="review.sqlite3", rootdir=tmp_path, env=env, own_db=own)
+    assert moved.db == tmp_path / "review.sqlite3"
+    assert (
+        target_settings(url=None, db=None, rootdir=tmp_path, env=env).url
+        == env["SEEDING_CONVEX_URL"]
+    )

@@ -17,6 +17,7 @@ from seeding_suite.signing.minisign import (
     PublicKey,
     Signature,
     SignatureRefused,
+    shown,
     tokens,
     verify,
 )
@@ -50,7 +51,8 @@ def test_a_public_key_file_of_the_real_tool_parses_whole_or_by_its_line(tmp_path
     key = ToolKey.generate(tmp_path, "acme")
     whole = (tmp_path / "acme.pub").read_text(encoding="utf-8")
     assert PublicKey.parse(whole) == PublicKey.parse(key.public)
-    assert PublicKey.parse(key.public).shown_id in whole  # minisign prints the id in the comment
+    # minisign names the key id in the comment: the same words the refusals use
+    assert f"minisign public key {PublicKey.parse(key.public).shown_id}\n" in whole
 
 
 @pytest.mark.parametrize("algorithm", [b"ED", b"Ed"])
@@ -71,7 +73,7 @@ def test_a_key_that_is_not_pinned_is_named() -> None:
     signature = Signature.parse(signer.signature(CONTENT, "acme-crm@1.2.0").encode())
     with pytest.raises(KeyNotPinned) as refused:
         verify(CONTENT, signature, [PublicKey.parse(pinned.public)])
-    assert refused.value.shown_id == signer.key_id[::-1].hex().upper()
+    assert refused.value.shown_id == format(int.from_bytes(signer.key_id, "little"), "X")
 
 
 def _lines(text: str) -> list[str]:
@@ -140,3 +142,8 @@ def _outcome(data: bytes) -> str:
 def test_a_malformed_public_key_is_refused(text: str) -> None:
     with pytest.raises(BadPublicKey):
         PublicKey.parse(text)
+
+
+def test_a_key_id_is_shown_as_minisign_prints_it_without_leading_zeros() -> None:
+    # minisign prints the little-endian id with %PRIX64: a top nibble of 0 is not printed.
+    assert shown(bytes.fromhex("ec5e0c61f592c502")) == "2C592F5610C5EEC"

@@ -20,7 +20,8 @@ _real = os.scandir
 
 
 def _scandir(path="."):
-    if os.fspath(path).endswith("community/private"):
+    # shutil.rmtree lists folders by file descriptor: an int is never the folder refused.
+    if not isinstance(path, int) and os.fspath(path).endswith("community/private"):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
     return _real(path)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from seeding_suite import __version__
 from seeding_suite.argtypes import bounded_int, positive_number, seconds
 from seeding_suite.cli_runs import add_run_commands
-from seeding_suite.commands import add_author_commands
+from seeding_suite.commands import add_author_commands, install, registry, update
 from seeding_suite.commands.rollout import add_rollout_commands
 from seeding_suite.errors import ConfigurationError, ConvexFunctionError, SeedingSuiteError
 from seeding_suite.settings import target_settings
@@ -222,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_commands(sub, _target_options)
     add_author_commands(sub, _target_options)
     add_rollout_commands(sub, _target_options)
+    install.register(sub)
+    update.register(sub)
+    registry.register(sub)
     serve_cmd = sub.add_parser("serve", help=summary(cmd_serve))
     serve_cmd.add_argument(
         "--port", type=bounded_int(0, 65535), default=0, help="port (default: any free port)"

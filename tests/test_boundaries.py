@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 
 import fakes.convex
+import fakes.registry
 import seeding_suite.client
 from seeding_suite.cli import build_parser
 from seeding_suite.plugin import CHECK_MARKERS
@@ -28,6 +29,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
         "seeding_suite.targets.open",
         "seeding_suite.commands",
         "fakes.convex",
+        "seeding_suite.sources.registries.pinned",
+        "fakes.registry",
     ],
 )
 def test_importing_the_engine_does_not_import_pytest(module: str) -> None:
@@ -36,7 +39,7 @@ def test_importing_the_engine_does_not_import_pytest(module: str) -> None:
     assert done.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("package", [fakes.convex, seeding_suite.client])
+@pytest.mark.parametrize("package", [fakes.convex, fakes.registry, seeding_suite.client])
 def test_public_names_are_complete_and_real(package: ModuleType) -> None:
     # ruff (RUF022) keeps __all__ sorted; here: nothing exported by accident or forgotten.
     names = set(package.__all__)
@@ -72,3 +75,14 @@ def test_the_tests_cannot_read_the_live_manifests_folder() -> None:
     with pytest.raises(RuntimeError, match="live manifests folder"):
         (live / "stripe.yaml").read_bytes()
     assert (ROOT / "pyproject.toml").read_bytes()  # the rest of the repository stays readable
+
+
+def test_a_catalog_of_folders_never_loads_python_tuf() -> None:
+    """The registry kind imports its TUF machinery when a registry is listed, not before."""
+    code = (
+        "import sys, pathlib, seeding_suite.discovery.catalog as c, seeding_suite.sources as s; "
+        "c.Catalog([s.folder_source(pathlib.Path('m').resolve(), pathlib.Path.cwd())], "
+        "pathlib.Path.cwd()).files(); print('tuf' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

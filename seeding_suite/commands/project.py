@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 EXAMPLES_INI = "seeding_idempotency_examples"
 
 
-def project_runner(paths: Sequence[Path] = (), *, seed_env: str | None = None) -> CheckRunner:
+def project_runner(
+    paths: Sequence[Path] = (), *, seed_env: str | None = None, offline: bool = False
+) -> CheckRunner:
     """The checks over the whole catalog (every source) plus `paths` (files or folders outside it).
 
     The catalog's roots are always part of it: a manifest's dependencies are judged against
@@ -48,6 +50,7 @@ def project_runner(paths: Sequence[Path] = (), *, seed_env: str | None = None) -
         limits=limits,
         approvals=trust.approvals,
         on_conflict=trust.on_conflict,
+        offline=offline,
     )
     return CheckRunner(
         catalog, configured_checks(examples, trust.publishers, load_security_settings(root))

@@ -118,7 +118,7 @@ def totals(reports: list[ManifestReport]) -> dict[str, int]:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check manifests (default: the whole catalog) as pytest would; exit 1 on any error."""
     paths = [Path(p) for p in args.paths]
-    runner = project_runner(paths, seed_env=args.seed_env)
+    runner = project_runner(paths, seed_env=args.seed_env, offline=args.offline)
     reports = validate(runner, selected(runner, paths))
     counted = totals(reports)
     problems = runner.catalog.problems()  # a source that could not be read is an error too
@@ -172,5 +172,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(
         "--sarif", metavar="FILE", help="also write every finding as SARIF 2.1.0 to FILE"
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="registry sources from their verified cache only"
     )
     parser.set_defaults(run=cmd_validate)

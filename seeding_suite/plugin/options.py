@@ -67,6 +67,13 @@ def add_options(parser: pytest.Parser) -> None:
         "or manifests/",
     )
     group.addoption(
+        "--offline",
+        action="store_true",
+        default=False,
+        help="Read registry sources from their verified cache only (expiry still enforced); "
+        "never the network",
+    )
+    group.addoption(
         "--convex-url",
         default=None,
         metavar="URL",

@@ -79,6 +79,7 @@ def make_runner(config: pytest.Config) -> CheckRunner:
         limits=limits,
         approvals=trust.approvals,
         on_conflict=trust.on_conflict,
+        offline=config.option.offline,
     )
     return CheckRunner(catalog, checks, cache)
 

@@ -13,11 +13,13 @@ from typing import TypeAlias
 from seeding_suite.sources.config import SourceConfig
 from seeding_suite.sources.folder import list_folder
 from seeding_suite.sources.listing import Listing, ListingContext, SourceProblem
+from seeding_suite.sources.registry import list_registry
 
 Lister: TypeAlias = Callable[[SourceConfig, ListingContext], Listing]
 
 SOURCE_KINDS: dict[str, Lister] = {
     "folder": list_folder,
+    "registry": list_registry,
 }
 
 

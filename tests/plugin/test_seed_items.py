@@ -7,10 +7,12 @@ import re
 
 import pytest
 
+from seeding_suite.checks import CHECKS
 from tests.support.project import Project, manifest, three_integrations
 
 FILES = ("core", "monday", "stripe")
-CHECKS = ("parse", "schema", "references", "dependencies", "idempotency")
+NAMES = tuple(check.name for check in CHECKS)
+PER_FILE = len(CHECKS) + 1  # its checks and its seed item
 
 
 def _collected(result: pytest.RunResult) -> int:
@@ -41,7 +43,7 @@ def test_collect_only_lists_a_seed_item_after_each_manifests_checks(
     result = project.pytester.runpytest("-p", "no:cacheprovider", "--co", "-q", *mode)
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()
     listed = [line for line in result.outlines if "::" in line]
-    assert listed == [f"manifests/{f}.yaml::{c}" for f in FILES for c in (*CHECKS, "seed")]
+    assert listed == [f"manifests/{f}.yaml::{c}" for f in FILES for c in (*NAMES, "seed")]
     assert not (project.pytester.path / ".seeding").exists()  # listing seeds nothing
 
 
@@ -50,8 +52,8 @@ def test_header_progress_and_final_counts_agree(project: Project, mode: list[str
     run = project.run(*mode)
     result = run.result
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()
-    assert _collected(result) == 18
-    assert result.parseoutcomes() == {"passed": 18}
+    assert _collected(result) == 3 * PER_FILE
+    assert result.parseoutcomes() == {"passed": 3 * PER_FILE}
     progress = _percentages(result)
     assert progress[-1] == 100 and progress == sorted(progress)
     assert len(run.cases("seed")) == 3 and sorted(project.state()) == list(FILES)
@@ -95,7 +97,7 @@ def test_marker_seed_selects_the_seed_items_and_seeds_them(
     run = project.run(*mode, "-m", "seed")
     result = run.result
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()
-    assert _outcomes(result, mode) == {"passed": 3, "deselected": -1 if mode else 15}
+    assert _outcomes(result, mode) == {"passed": 3, "deselected": -1 if mode else 3 * len(CHECKS)}
     assert sorted(run.seed_cases()) == list(FILES)
     assert sorted(project.state()) == list(FILES)
     assert not run.cases("schema")  # the checks ran inside the stage, not as testcases
@@ -117,7 +119,10 @@ def test_a_plain_seeding_run_still_writes_its_audit_log(project: Project, mode: 
     three_integrations(project)
     result = project.pytester.runpytest("-p", "no:cacheprovider", *mode, "-k", "core")
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()
-    assert _outcomes(result, mode) == {"passed": 6, "deselected": -1 if mode else 12}
+    assert _outcomes(result, mode) == {
+        "passed": PER_FILE,
+        "deselected": -1 if mode else 2 * PER_FILE,
+    }
     assert len(list((project.pytester.path / "reports").glob("seeding-*.xml"))) == 1
     assert sorted(project.state()) == ["core"]
 
@@ -131,4 +136,4 @@ def test_last_failed_selects_a_failed_seed_item_again(project: Project) -> None:
     assert first.ret == pytest.ExitCode.TESTS_FAILED, first.stdout.str()
     again = project.pytester.runpytest("--lf")
     again.stdout.fnmatch_lines(["*run-last-failure: rerun previous 1 failure*"])
-    assert again.parseoutcomes() == {"failed": 1}, again.stdout.str()  # of 12 items
+    assert again.parseoutcomes() == {"failed": 1}, again.stdout.str()  # of all the items

@@ -1,0 +1,61 @@
+"""Registry sources (`kind = "registry"`): the manifests marketplace.lock pins from a TUF registry.
+
+Each listing verifies the pinned files again through python-tuf (seeding_suite.sources.
+registries, imported lazily: a project with folder sources only never loads it). A registry
+is all or nothing: when anything of it is refused or it cannot be reached, every manifest
+pinned from it is a problem (`<id>@<version>::source`) naming the reason, and it lists no file.
+The listing's roots are the pinned files themselves, so a cached file of an earlier pin is
+never collected.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from seeding_suite.errors import ConfigurationError
+from seeding_suite.sources.listing import Listing, SourceProblem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from seeding_suite.sources.config import SourceConfig
+    from seeding_suite.sources.listing import ListingContext
+    from seeding_suite.sources.registries.client import RegistrySource
+
+
+def registry_source(source: SourceConfig) -> RegistrySource:
+    """The TUF client's view of a registry source (its url and pinned root are required)."""
+    from seeding_suite.sources.registries.client import RegistrySource
+
+    if source.url is None or source.root is None:
+        raise ConfigurationError(f"registry source {source.name!r} needs `url` and `root`")
+    return RegistrySource(source.name, source.url, source.root)
+
+
+def registry_sources(sources: Iterable[SourceConfig]) -> dict[str, RegistrySource]:
+    """The registry sources among `sources`, by name (for `install` and `update`)."""
+    return {s.name: registry_source(s) for s in sources if s.kind == "registry"}
+
+
+def list_registry(source: SourceConfig, context: ListingContext) -> Listing:
+    """The verified files marketplace.lock pins from `source`, or a problem for each pin."""
+    from seeding_suite.sources.registries.lockfile import LOCK_NAME, read_lock
+    from seeding_suite.sources.registries.pinned import pinned_manifests
+
+    try:
+        pins = [p for p in read_lock(context.rootdir / LOCK_NAME) if p.source == source.name]
+        registry = registry_source(source)
+    except ConfigurationError as exc:
+        return Listing(problems=(SourceProblem(source.name, LOCK_NAME, str(exc)),))
+    files: list[Path] = []
+    problems: list[SourceProblem] = []
+    for given in pinned_manifests(
+        context.rootdir, {source.name: registry}, pins, offline=context.offline
+    ):
+        files.extend(f.manifest.resolve() for f in given.files)
+        problems.extend(
+            SourceProblem(source.name, f"{r.pin.id}@{r.pin.version}", r.reason)
+            for r in given.refused
+        )
+    return Listing(tuple(files), tuple(problems), roots=tuple(files))

@@ -149,17 +149,24 @@ class RefusedLink(pytest.File):
         yield RefusedLinkItem.from_parent(self, name="symlink")
 
 
-class LinkRefused(Exception):
-    """The symbolic link was refused (rendered as its reason alone)."""
+class Refused(Exception):
+    """What a `ReasonItem` fails with: rendered as its reason alone, no traceback."""
 
 
-class RefusedLinkItem(pytest.Item):
-    """The failing item of a refused link."""
+class ReasonItem(pytest.Item):
+    """An item that only fails, with one reason: a refused link, a source's problem.
 
-    parent: RefusedLink
+    Subclasses say why (`reason`) and how the terminal labels them (`label`).
+    """
+
+    def reason(self) -> str:
+        raise NotImplementedError
+
+    def label(self) -> str:
+        raise NotImplementedError
 
     def runtest(self) -> None:
-        raise LinkRefused(self.parent.reason)
+        raise Refused(self.reason())
 
     def repr_failure(
         self,
@@ -169,7 +176,19 @@ class RefusedLinkItem(pytest.Item):
         return str(excinfo.value)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"symlink ({self.path.name})"
+        return self.path, None, self.label()
+
+
+class RefusedLinkItem(ReasonItem):
+    """The failing item of a refused link."""
+
+    parent: RefusedLink
+
+    def reason(self) -> str:
+        return self.parent.reason
+
+    def label(self) -> str:
+        return f"symlink ({self.path.name})"
 
 
 def reach_roots(config: pytest.Config, roots: Sequence[Path]) -> None:

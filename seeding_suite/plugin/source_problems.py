@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from seeding_suite.plugin.collect import ReasonItem
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
@@ -20,29 +22,18 @@ if TYPE_CHECKING:
 NAME = "source"
 
 
-class SourceProblemFailed(Exception):
-    """The source could not give this subject (rendered as its reason alone)."""
-
-
-class SourceProblemItem(pytest.Item):
+class SourceProblemItem(ReasonItem):
     """The failing item of one source problem, collected at the session's root."""
 
     def __init__(self, *, problem: SourceProblem, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]  # pytest's from_parent contract
         self.problem = problem
 
-    def runtest(self) -> None:
-        raise SourceProblemFailed(self.problem.render())
+    def reason(self) -> str:
+        return self.problem.render()
 
-    def repr_failure(
-        self,
-        excinfo: pytest.ExceptionInfo[BaseException],
-        style: object = None,
-    ) -> str:
-        return str(excinfo.value)
-
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"{NAME} ({self.problem.source})"
+    def label(self) -> str:
+        return f"{NAME} ({self.problem.source})"
 
 
 def problem_items(session: pytest.Session, problems: Sequence[SourceProblem]) -> list[pytest.Item]:

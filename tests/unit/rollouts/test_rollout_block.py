@@ -117,7 +117,7 @@ def test_rollout_environments_must_be_environments_of_the_project(
     assert main(["validate"]) == 1
     assert (
         "manifests/stripe.yaml:7:27: rollout.environments[1]: 'canary' is not an environment "
-        "of this project (known: development, production, staging)"
+        "of this project (known: development, production, sandbox, staging)"
     ) in capsys.readouterr().out
     (tmp_path / "pyproject.toml").write_text(
         '[tool.seeding_suite.environments.canary]\nallow = ["*"]\n', encoding="utf-8"

@@ -21,6 +21,7 @@ from seeding_suite.recent import Recent
 from seeding_suite.signing.minisign import read_signature, signature_file
 from seeding_suite.sources import ListingContext, SourceConfig, folder_source, list_source
 from seeding_suite.sources.approvals import Approvals
+from seeding_suite.sources.registry import stray_pins
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -95,8 +96,10 @@ class Catalog:
         return tuple(dict.fromkeys(listed))
 
     def problems(self) -> list[SourceProblem]:
-        """What the sources could not give (each a failing item: never silently dropped)."""
-        return [problem for listing in self.listings().values() for problem in listing.problems]
+        """What the sources could not give (each a failing item: never silently dropped),
+        and pins of marketplace.lock from a source no longer configured."""
+        listed = [problem for listing in self.listings().values() for problem in listing.problems]
+        return listed + stray_pins(self.sources, self.context)
 
     def files(self) -> list[Path]:
         """Every manifest file the sources list, sorted, once.

@@ -16,7 +16,7 @@ from seeding_suite.errors import ConfigurationError
 from seeding_suite.sources.listing import Listing, SourceProblem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
     from seeding_suite.sources.config import SourceConfig
@@ -59,3 +59,29 @@ def list_registry(source: SourceConfig, context: ListingContext) -> Listing:
             for r in given.refused
         )
     return Listing(tuple(files), tuple(problems), roots=tuple(files))
+
+
+def stray_pins(sources: Sequence[SourceConfig], context: ListingContext) -> list[SourceProblem]:
+    """Pins of marketplace.lock from a source the project no longer configures: each one is a
+    problem (`<id>@<version>::source`), never silently left out of the run."""
+    from seeding_suite.sources.registries.lockfile import LOCK_NAME, read_lock
+
+    path = context.rootdir / LOCK_NAME
+    if not path.is_file():
+        return []
+    registries = sorted(s.name for s in sources if s.kind == "registry")
+    try:
+        pins = read_lock(path)
+    except ConfigurationError as exc:  # a registry source's own listing reports it
+        return [] if registries else [SourceProblem(LOCK_NAME, LOCK_NAME, str(exc))]
+    configured = ", ".join(registries) or "none"
+    return [
+        SourceProblem(
+            pin.source,
+            f"{pin.id}@{pin.version}",
+            f"{LOCK_NAME} pins it from {pin.source!r}, which is not a configured registry "
+            f"source (configured: {configured}); configure the source or remove the pin",
+        )
+        for pin in pins
+        if pin.source not in registries
+    ]

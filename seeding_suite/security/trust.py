@@ -34,3 +34,9 @@ def official_identities(catalog: Catalog) -> tuple[Identity, ...]:
         for entry in sorted(catalog.by_id().values(), key=lambda e: e.id)
         if entry.trust == "official"
     )
+
+
+def source_hosts(catalog: Catalog, path: Path) -> tuple[str, ...]:
+    """The hosts the manifest's own source allows (`allowed_hosts` of its sources table)."""
+    source = catalog.source_of(path)
+    return () if source is None else source.allowed_hosts

@@ -29,7 +29,7 @@ DEFAULT_ENVIRONMENTS: dict[Trust, tuple[str, ...] | None] = {
     "official": None,
     "community": ("development", "sandbox"),
 }
-COMMON_KEYS = frozenset({"name", "kind", "trust", "environments"})
+COMMON_KEYS = frozenset({"name", "kind", "trust", "environments", "allowed_hosts"})
 # The keys of each kind beside the common ones: a kind is added here and in SOURCE_KINDS.
 KIND_KEYS: dict[str, frozenset[str]] = {
     "folder": frozenset({"path"}),
@@ -52,6 +52,9 @@ class SourceConfig:
     path: Path | None = None  # folder: a directory (or one file), relative to the project
     url: str | None = None  # registry: the repository's URL
     root: Path | None = None  # registry: the pinned initial root metadata
+    # Hosts this source's manifests may link to besides the project's own list (the security
+    # check's `urls` rule: others warn, or fail for community sources).
+    allowed_hosts: tuple[str, ...] = ()
 
     @property
     def seeds_in(self) -> tuple[str, ...] | None:
@@ -160,6 +163,9 @@ def _source(index: int, table: object, rootdir: Path) -> SourceConfig:
         or not all(isinstance(e, str) and e for e in environments)
     ):
         raise ConfigurationError(f"{where}: environments must be a list of environment names")
+    hosts = table.get("allowed_hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and h.strip() for h in hosts):
+        raise ConfigurationError(f"{where}: allowed_hosts must be a list of host names")
     paths = {key: _path(table, key, where, rootdir) for key in ("path", "root") if key in table}
     url = table.get("url")
     if url is not None and not isinstance(url, str):
@@ -178,6 +184,7 @@ def _source(index: int, table: object, rootdir: Path) -> SourceConfig:
         path=paths.get("path"),
         url=url,
         root=paths.get("root"),
+        allowed_hosts=tuple(sorted({h.strip().lower().rstrip(".") for h in hosts})),
     )
 
 

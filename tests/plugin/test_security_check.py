@@ -121,3 +121,52 @@ def test_a_pass_with_warnings_is_never_reused_so_they_show_every_run(project: Pr
     reused = int(again.suite_props()["checks_reused"])
     assert reused == 2 * len(CHECKS) - 1  # all but warned's security
     assert "connections.unmarked-secret" in again.props("security", "warned")["security"]
+
+
+SOURCE_ALLOWLIST = """
+[tool.seeding_suite.security]
+allowed_hosts = ["api.stripe.com", "json-schema.org"]
+
+[[tool.seeding_suite.sources]]
+name = "community"
+kind = "folder"
+path = "community"
+trust = "community"
+allowed_hosts = ["api.acme.example"]
+"""
+
+
+def _linking(mid: str, url: str) -> str:
+    text = manifest(mid)
+    old = f"description: The {mid} integration."
+    assert old in text
+    return text.replace(old, f"description: 'The {mid} integration; docs: {url}'")
+
+
+def test_a_sources_allowed_hosts_apply_to_its_own_manifests_only(
+    project: Project, mode: list[str]
+) -> None:
+    pyproject = project.pytester.path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + SOURCE_ALLOWLIST, encoding="utf-8")
+    community = project.pytester.path / "community"
+    community.mkdir()
+    (community / "acme-ok.yaml").write_text(
+        _linking("acme-ok", "https://api.acme.example/v1"), encoding="utf-8"
+    )
+    (community / "acme-off.yaml").write_text(
+        _linking("acme-off", "https://tracker.example/v1"), encoding="utf-8"
+    )
+    project.write("official", _linking("official", "https://api.acme.example/v1"))
+    run = project.run(*mode)
+    cases = {
+        tc.get("classname", ""): tc
+        for tc in run.xml.iter("testcase")
+        if tc.get("name") == "security"
+    }
+    by_file = {name.rsplit(".", 2)[-2]: case for name, case in cases.items()}
+    assert by_file["acme-ok"].find("failure") is None, run.result.stdout.str()
+    off = by_file["acme-off"].find("failure")
+    assert off is not None and "urls.off-allowlist" in (off.text or "") + off.get("message", "")
+    official = run.props("security", "official")
+    assert by_file["official"].find("failure") is None
+    assert "urls.off-allowlist" in official["security"]  # the community list is not its own

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from seeding_suite.checks import CHECKS
 from tests.support.project import PYPROJECT, Project, three_integrations
 
 
@@ -48,15 +49,7 @@ def test_a_validate_only_run_writes_the_file_it_is_asked_for(
     result = run(project, *mode, "-m", "not seed", f"--junitxml={asked}")
     assert result.ret == pytest.ExitCode.OK and asked.is_file() and reports(project) == []
     cases = ET.parse(asked).getroot().iter("testcase")
-    assert {case.get("name") for case in cases} == {
-        "parse",
-        "schema",
-        "references",
-        "dependencies",
-        "security",
-        "idempotency",
-        "signature",
-    }
+    assert {case.get("name") for case in cases} == {check.name for check in CHECKS}
 
 
 def test_a_seeding_run_keeps_its_audit_log_and_retention_removes_only_its_own_oldest(

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from seeding_suite.checks import CHECKS
 from tests.support.project import Project, calls_counted, manifest, three_integrations
 
 
@@ -111,15 +112,7 @@ def test_every_check_testcase_carries_integration_version_and_checksum(
 ) -> None:
     three_integrations(project)
     run = project.run(*mode, "-m", "not seed")
-    for check in (
-        "parse",
-        "schema",
-        "references",
-        "dependencies",
-        "security",
-        "idempotency",
-        "signature",
-    ):
+    for check in (c.name for c in CHECKS):
         props = run.props(check, "monday")
         assert props["integration"] == "monday" and props["version"] == "0.9.0"
         assert props["checksum"].startswith("c1:sha256:")

@@ -1,8 +1,11 @@
 """resources: embedded schemas that would exhaust whoever evaluates or renders them.
 
-Regular expressions with catastrophic backtracking (a quantifier over something already
-quantified, `(a+)+`, or over alternatives that can match the same text, `(a|ab)*`), enums and
-`examples` of absurd size, and schemas nested deeper than a limit. Thresholds are settings.
+Regular expressions with catastrophic backtracking in an ECMA-262 engine (where schema
+patterns are evaluated): a quantifier over something already quantified, `(a+)+`; over
+alternatives that can match the same text, `(a|ab)*`, `(\\w|\\d)+`; or over a body whose
+repetitions side by side can take the same characters, `(-\\w+\\d+)+`. Enums and `examples` of
+absurd size, and schemas nested deeper than a limit. Thresholds are settings. The judge is
+compared with recheck, a reference ReDoS checker, in tests/security/test_redos_reference.py.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ DEPTH = Kind("resources.depth", "a schema nested deeper than the limit", "warnin
 SCHEMA_ROOTS = ("input_schema", "output_schema")
 REPEATS = (sc.MAX_REPEAT, sc.MIN_REPEAT, getattr(sc, "POSSESSIVE_REPEAT", sc.MAX_REPEAT))
 UNBOUNDED = sc.MAXREPEAT
+NOTHING = "(?=)"  # a zero-width item the parser keeps (see _keep_alternatives)
 PROBE = [chr(c) for c in range(32, 127)]  # printable ASCII: enough to see two branches overlap
 
 
@@ -39,10 +43,66 @@ PROBE = [chr(c) for c in range(32, 127)]  # printable ASCII: enough to see two b
 def backtracking(pattern: str) -> str | None:
     """Why `pattern` can backtrack catastrophically, or None (also when it does not parse)."""
     try:
-        parsed = sre_parse.parse(pattern)
+        parsed = sre_parse.parse(_keep_alternatives(pattern))
     except (sc.error, RecursionError, OverflowError, ValueError):
         return None  # not a Python regex; ECMA-262 validity is the schema check's
     return _judge(list(parsed))  # type: ignore[call-overload]  # SubPattern is a sequence
+
+
+def _keep_alternatives(pattern: str) -> str:
+    """`pattern` with an empty lookahead `(?=)` closing each branch of every alternation.
+
+    Python's parser turns single-character alternatives into one set, `(\\w|\\d)` into
+    `[\\w\\d]`: right for Python's engine, but an ECMA-262 engine (where these schemas are
+    evaluated) tries `\\w` and then `\\d` for every digit, so `(\\w|\\d)+` is exponential there.
+    The empty lookahead matches nothing yet keeps each branch two items long (an empty `(?:)`
+    would be dropped by the parser), so the parser keeps
+    the branches apart; it still factors out a common prefix, `(x|xy)` -> `x(?:|y)`, which is
+    exactly the ambiguity an engine does not have.
+    """
+    out: list[str] = []
+    bars = [False]  # per open group: whether it has an alternation
+    index, size = 0, len(pattern)
+    while index < size:
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[":
+            end = _class_end(pattern, index)
+            out.append(pattern[index:end])
+            index = end
+            continue
+        if char == "(":
+            bars.append(False)
+        elif char == "|":
+            bars[-1] = True
+            out.append(NOTHING)
+        elif char == ")" and len(bars) > 1 and bars.pop():
+            out.append(NOTHING)
+        out.append(char)
+        index += 1
+    if bars[0]:
+        out.append(NOTHING)
+    return "".join(out)
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index after the `]` closing the character class opened at `start`."""
+    index = start + 1
+    if index < len(pattern) and pattern[index] == "^":
+        index += 1
+    if index < len(pattern) and pattern[index] == "]":
+        index += 1  # a leading `]` is a literal
+    while index < len(pattern):
+        if pattern[index] == "\\":
+            index += 2
+        elif pattern[index] == "]":
+            return index + 1
+        else:
+            index += 1
+    return len(pattern)
 
 
 def _judge(items: list[Any]) -> str | None:
@@ -52,7 +112,9 @@ def _judge(items: list[Any]) -> str | None:
             if argument[1] == UNBOUNDED:
                 if _overlapping_branches(body):
                     return "alternatives that can match the same text under a repetition"
-                inner = _inner_repeats(body)
+                if not _one_optional_round(body) and _adjacent_repeats(body):
+                    return "two repetitions side by side that can take the same characters"
+                inner = None if _one_optional_round(body) else _inner_repeats(body)
                 if inner and not _delimited(body, inner):
                     return "a repetition nested inside another, with nothing to tell them apart"
             found = _judge(body)
@@ -67,6 +129,18 @@ def _judge(items: list[Any]) -> str | None:
     return None
 
 
+def _one_optional_round(items: list[Any]) -> bool:
+    """Whether the body is one optional fixed-width item, `(a?)*` or `(\\d?){2,}`.
+
+    Engines end a repetition at a round that matched nothing, so each round takes exactly
+    the item's width: the input splits one way only.
+    """
+    if len(items) != 1 or items[0][0] not in REPEATS or items[0][1][:2] != (0, 1):
+        return False
+    low, high = _width(list(items[0][1][2]))
+    return 0 < low == high
+
+
 def _unwrap(items: list[Any]) -> list[Any]:
     while len(items) == 1 and items[0][0] == sc.SUBPATTERN:
         items = list(items[0][1][-1])
@@ -79,7 +153,7 @@ def _inner_repeats(items: list[Any]) -> set[str] | None:
     for op, argument in items:
         if op in REPEATS and argument[0] != argument[1]:  # a variable count, `?` included
             found = (found or set()) | _first_chars(list(argument[2]))
-        elif op == sc.BRANCH:  # `(a|aa)` is read as `a(?:|a)`: a variable-length tail
+        elif op == sc.BRANCH and _variable(op, argument):  # `(a|aa)` is read as `a(?:|a)`
             found = (found or set()) | _first_chars([(op, argument)])
         elif op == sc.SUBPATTERN:
             deeper = _inner_repeats(list(argument[-1]))
@@ -103,29 +177,112 @@ def _delimited(items: list[Any], repeated: set[str]) -> bool:
 
 
 def _overlapping_branches(items: list[Any]) -> bool:
-    if len(items) != 1 or items[0][0] != sc.BRANCH:
-        return False
-    firsts = [_first_chars(list(branch)) for branch in items[0][1][1]]
-    seen: set[str] = set()
-    for chars in firsts:
-        if chars & seen:
+    """Whether an alternation in the repeated body has two branches that start alike.
+
+    `(a|ab)` is read as `a(?:|b)` (the parser factors out a common prefix), so what is left
+    are branches that differ from their first item: `(\\w|\\d)`, `(\\w?[ab]+|a)`. Each round of
+    the repetition can then match the same text two ways, and the rounds multiply.
+    """
+    for op, argument in items:
+        if op == sc.SUBPATTERN and _overlapping_branches(list(argument[-1])):
             return True
-        seen |= chars
+        if op in REPEATS and _overlapping_branches(list(argument[2])):
+            return True  # `((a|[ab])?)+`: the `?` does not tell the branches apart
+        if op != sc.BRANCH:
+            continue
+        seen: set[str] = set()
+        empty = 0  # branches left empty by the factoring: `(-|-)` is read as `-(?:|)`
+        for branch in argument[1]:
+            chars = _first_chars(list(branch))
+            empty += _width(list(branch))[1] == 0
+            if chars & seen or empty > 1:
+                return True
+            seen |= chars
+    return False
+
+
+def _adjacent_repeats(items: list[Any]) -> bool:
+    """Whether a variable repetition is followed by a variable item that can take its characters.
+
+    In `(-\\w+\\d+)+` each round splits `-a11` as `a1|1` or `a|11`: the `-` fixes where a round
+    starts, yet the ways to match inside each round multiply from round to round. The body is
+    read round after round, so `(b?\\s[ab]+)+` counts too: a round's `[ab]+` and the next
+    round's `b?` share the `b` before the `\\s`.
+    """
+    rounds = items + items
+    for index, (op, argument) in enumerate(items):
+        if op not in REPEATS or argument[0] == argument[1]:
+            continue
+        taken = _first_chars(list(argument[2]))
+        for later_op, later in rounds[index + 1 : index + 1 + len(items)]:
+            low, high = _width([(later_op, later)])
+            if low != high and taken & _first_chars([(later_op, later)]):
+                return True
+            if not _nullable(later_op, later):
+                break
     return False
 
 
 def _first_chars(branch: list[Any]) -> set[str]:
-    """Printable ASCII characters a branch can start with (approximate, for overlap)."""
-    if not branch:
-        return set()
-    op, argument = branch[0]
+    """Printable ASCII characters a branch can start with (approximate, for overlap).
+
+    Items that can match nothing (`a?`, an empty group, an anchor) let the next item's
+    characters start the branch too.
+    """
+    found: set[str] = set()
+    for op, argument in branch:
+        if op == sc.SUBPATTERN:
+            found |= _first_chars(list(argument[-1]))
+        elif op in REPEATS:
+            found |= _first_chars(list(argument[2]))
+        elif op == sc.BRANCH:
+            found = found.union(*(_first_chars(list(b)) for b in argument[1]))
+        else:
+            found |= {c for c in PROBE if _item_matches(op, argument, c)}
+        if not _nullable(op, argument):
+            return found
+    return found
+
+
+def _variable(op: Any, argument: Any) -> bool:
+    """Whether an alternation's branches match texts of different lengths (`|a`, `a|bc`)."""
+    widths = {_width(list(branch)) for branch in argument[1]}
+    return len(widths) > 1 or any(low != high for low, high in widths)
+
+
+def _width(items: list[Any]) -> tuple[int, float]:
+    """The shortest and longest text a parsed sequence matches (inf: no bound)."""
+    low, high = 0, 0.0
+    for op, argument in items:
+        if op in (sc.LITERAL, sc.NOT_LITERAL, sc.IN, sc.ANY):
+            low, high = low + 1, high + 1
+        elif op == sc.SUBPATTERN:
+            inner = _width(list(argument[-1]))
+            low, high = low + inner[0], high + inner[1]
+        elif op in REPEATS:
+            inner = _width(list(argument[2]))
+            most = float("inf") if argument[1] == UNBOUNDED else argument[1] * inner[1]
+            low, high = low + argument[0] * inner[0], high + most
+        elif op == sc.BRANCH:
+            widths = [_width(list(branch)) for branch in argument[1]]
+            low += min(w[0] for w in widths)
+            high += max(w[1] for w in widths)
+        elif op == sc.GROUPREF:
+            high = float("inf")
+    return low, high
+
+
+def _nullable(op: Any, argument: Any) -> bool:
+    """Whether one parsed item can match the empty string."""
+    if op in (sc.AT, sc.ASSERT, sc.ASSERT_NOT):
+        return True
     if op == sc.SUBPATTERN:
-        return _first_chars(list(argument[-1]))
+        return all(_nullable(o, a) for o, a in argument[-1])
     if op in REPEATS:
-        return _first_chars(list(argument[2]))
+        return bool(argument[0] == 0) or all(_nullable(o, a) for o, a in argument[2])
     if op == sc.BRANCH:
-        return set().union(*(_first_chars(list(b)) for b in argument[1]))
-    return {c for c in PROBE if _item_matches(op, argument, c)}
+        return any(all(_nullable(o, a) for o, a in b) for b in argument[1])
+    return False
 
 
 def _item_matches(op: Any, argument: Any, char: str) -> bool:

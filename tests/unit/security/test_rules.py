@@ -104,6 +104,16 @@ TRIPS = {
         "    patternProperties:\n      '^(\\wa|\\da)+$': {type: string}\n",
         [("resources.redos", 11, "error")],
     ),
+    "single-character alternatives that overlap": (
+        "actions:\n- id: a\n  name: A\n  input_schema:\n    type: string\n"
+        "    pattern: '^(\\w|\\d)+$'\n",
+        [("resources.redos", 10, "error")],
+    ),
+    "repetitions side by side in each round": (
+        "actions:\n- id: a\n  name: A\n  input_schema:\n    type: string\n"
+        "    pattern: '^(-\\w+\\d+)+$'\n",
+        [("resources.redos", 10, "error")],
+    ),
     "alternatives sharing a prefix": (
         "actions:\n- id: a\n  name: A\n  input_schema:\n    type: string\n"
         "    pattern: '^(a|aa)*b$'\n",
@@ -162,6 +172,10 @@ CLEAN = {
     "alternatives that cannot overlap": (
         "actions:\n- id: a\n  name: A\n  input_schema:\n    type: string\n"
         "    pattern: '^(x|xy)*$'\n"
+    ),
+    "single-character alternatives that cannot overlap": (
+        "actions:\n- id: a\n  name: A\n  input_schema:\n    type: string\n"
+        "    pattern: '^(\\d|[a-f])+$'\n"
     ),
     "separated repetition": (
         "actions:\n- id: a\n  name: A\n  input_schema:\n    type: string\n"

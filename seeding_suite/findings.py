@@ -24,6 +24,27 @@ def format_path(path: FieldPath) -> str:
 
 
 @dataclass(frozen=True)
+class Exempted:
+    """The reviewed exemption that covers a finding: why it is accepted, by whom, and where
+    the exemption is written (`file`, 1-based `line`). An exempted finding fails nothing and
+    is not listed; SARIF carries it as a suppressed result, so code scanning shows it closed
+    with its justification instead of losing it."""
+
+    reason: str
+    approved_by: str | None
+    file: str
+    line: int | None
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "approved_by": self.approved_by,
+            "file": self.file,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem in one manifest: where it is (file, 1-based line/column, field) and what.
 
@@ -39,6 +60,7 @@ class Finding:
     column: int | None = None
     severity: Severity = "error"
     rule: str | None = None
+    exempted: Exempted | None = None
 
     @property
     def text(self) -> str:
@@ -58,11 +80,19 @@ class Finding:
             "column": self.column,
             "severity": self.severity,
             "rule": self.rule,
+            "exempted": None if self.exempted is None else self.exempted.to_data(),
         }
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Finding:
-        return cls(**{**data, "path": tuple(data["path"])})
+        exempted = data.get("exempted")
+        return cls(
+            **{
+                **data,
+                "path": tuple(data["path"]),
+                "exempted": None if exempted is None else Exempted(**exempted),
+            }
+        )
 
     def render(self) -> str:
         where = self.file

@@ -41,12 +41,15 @@ class CheckOutcome:
     """A check's result for one manifest; `reason` says why it was skipped.
 
     A pass may carry findings: warnings and info, which are reported but fail nothing.
+    `exempted` holds the findings a reviewed exemption covers: they fail nothing and are not
+    listed, only written to SARIF as suppressed results.
     """
 
     status: Status
     findings: tuple[Finding, ...] = ()
     reason: str | None = None
     cached: bool = False  # a pass reused from an earlier run on the same inputs
+    exempted: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,9 @@ class CheckRunner:
             return
         self._adopted.put(path, found.properties)
         for name, outcome in found.outcomes.items():
-            if outcome.status == "passed" and not outcome.cached and not outcome.findings:
+            if outcome.status == "passed" and not (
+                outcome.cached or outcome.findings or outcome.exempted
+            ):
                 self._remember_pass(path, name, found.digest)
 
     def _run(self, check: Check, path: Path) -> CheckOutcome:
@@ -169,11 +174,13 @@ class CheckRunner:
         if cached is not None and check.name in cached.passed:
             return _CACHED
         source = self.catalog.source(path)
-        findings = tuple(check.run(source, self.catalog))
+        found = tuple(check.run(source, self.catalog))
+        findings = tuple(f for f in found if f.exempted is None)
+        exempted = tuple(f for f in found if f.exempted is not None)
         if any(finding.severity == "error" for finding in findings):
-            return CheckOutcome("failed", findings)
-        if findings:
-            return CheckOutcome("passed", findings)  # warnings: never cached, so shown each run
+            return CheckOutcome("failed", findings, exempted=exempted)
+        if found:  # warnings and exemptions: never cached, so reported the same each run
+            return CheckOutcome("passed", findings, exempted=exempted)
         self._remember_pass(path, check.name, source.sha256)
         return _PASSED
 

@@ -42,6 +42,11 @@ class ManifestReport:
         return [f for outcome in self.outcomes.values() for f in outcome.findings]
 
     @property
+    def exempted(self) -> list[Finding]:
+        """Findings a reviewed exemption covers: not listed, written to SARIF as suppressed."""
+        return [f for outcome in self.outcomes.values() for f in outcome.exempted]
+
+    @property
     def errors(self) -> int:
         return sum(f.severity == "error" for f in self.findings)
 
@@ -148,7 +153,7 @@ def write_run_sarif(path: Path, runner: CheckRunner, reports: list[ManifestRepor
     from seeding_suite.security.sarif import write_sarif
     from seeding_suite.security.scan import unknown_ids
 
-    findings = [f for report in reports for f in report.findings]
+    findings = [f for report in reports for f in (*report.findings, *report.exempted)]
     for check in runner.checks:
         if isinstance(check, SecurityCheck):
             findings.extend(unknown_ids(check.settings.exemptions, runner.catalog.by_id()))

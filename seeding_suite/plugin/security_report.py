@@ -4,7 +4,7 @@ A failing check's findings are already its failure text. A passing `security` it
 and info would be lost, so each check item's findings ride on its report (`seeding_findings`,
 JSON data: xdist carries it from the workers) and its warnings on the item's properties (JUnit
 writes them). The controller (or plain run) collects them, lists warnings after the run and
-writes `--sarif FILE` with every finding of the run.
+writes `--sarif FILE` with every finding of the run, exempted ones as suppressed results.
 """
 
 from __future__ import annotations
@@ -47,11 +47,12 @@ class FindingsOnReports:
             from seeding_suite.plugin.collect import CheckItem
 
             if isinstance(item, CheckItem):
-                found = item.config.stash[runner_key].run(item.name, item.path).findings
+                outcome = item.config.stash[runner_key].run(item.name, item.path)
                 # Warnings of a passing item: JUnit writes an item's properties.
                 item.user_properties.extend(
-                    (PROPERTY, f.render()) for f in found if f.severity != "error"
+                    (PROPERTY, f.render()) for f in outcome.findings if f.severity != "error"
                 )
+                found = (*outcome.findings, *outcome.exempted)  # exempted: for SARIF only
         report = yield
         if found:
             setattr(report, FINDINGS, [f.to_data() for f in found])
@@ -109,7 +110,8 @@ class SecurityReport:
         return unknown_ids(exemptions, runner.catalog.by_id())
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        shown = [f for f in self.findings if f.severity != "error"]  # errors are failures
+        # Errors are failures already; exempted findings are reviewed, and only in SARIF.
+        shown = [f for f in self.findings if f.severity != "error" and f.exempted is None]
         if shown:
             terminalreporter.section("security findings (not failing)", sep="-")
             for finding in shown:

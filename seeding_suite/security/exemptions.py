@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seeding_suite.errors import ConfigurationError
-from seeding_suite.findings import format_path
+from seeding_suite.findings import Exempted, format_path
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,6 +48,10 @@ class Exemption:
             return True
         shown = format_path(hit.path)
         return shown == self.field or shown.startswith((f"{self.field}.", f"{self.field}["))
+
+    def exempted(self, file: str) -> Exempted:
+        """What a finding this exemption covers carries; `file` is the exemptions file."""
+        return Exempted(self.reason, self.approved_by, file, self.line)
 
     def describe(self) -> str:
         where = f" at {self.field}" if self.field else ""

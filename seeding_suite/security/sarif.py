@@ -2,7 +2,9 @@
 
 One run, one tool (`seeding-suite`), a rule per security sub-rule and per other check, results
 with levels (`error`, `warning`, `note`) and physical locations relative to the project root
-(`uriBaseId` %SRCROOT%), the field path as a logical location.
+(`uriBaseId` %SRCROOT%), the field path as a logical location. A finding a reviewed exemption
+covers is a result with an accepted external suppression: its justification is the exemption's
+reason, its location the exemption's line.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from seeding_suite.security.settings import all_kinds
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from seeding_suite.findings import Finding
+    from seeding_suite.findings import Exempted, Finding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -84,6 +86,26 @@ def result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     }
     if identifier in index:
         out["ruleIndex"] = index[identifier]
+    if finding.exempted is not None:
+        out["suppressions"] = [suppression(finding.exempted)]
+    return out
+
+
+def suppression(exempted: Exempted) -> dict[str, Any]:
+    """A reviewed exemption as SARIF's external, accepted suppression, located in its file."""
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": exempted.file, "uriBaseId": "%SRCROOT%"}
+    }
+    if exempted.line is not None:
+        physical["region"] = {"startLine": exempted.line}
+    out: dict[str, Any] = {
+        "kind": "external",
+        "status": "accepted",
+        "justification": exempted.reason,
+        "location": {"physicalLocation": physical},
+    }
+    if exempted.approved_by:
+        out["properties"] = {"approvedBy": exempted.approved_by}
     return out
 
 

@@ -1,8 +1,9 @@
 """Runs every rule over one document and turns hits into findings: severity, exemptions, place.
 
 A hit's severity is its sub-rule's level for the document's trust (settings); a sub-rule that is
-`off` reports nothing; an exempted hit is dropped and its exemption counted as used; an
-exemption of this integration that nothing used is reported itself.
+`off` reports nothing; an exempted hit becomes an exempted finding (it fails nothing and is
+only written to SARIF, as a suppressed result) and its exemption counts as used; an exemption
+of this integration that nothing used is reported itself.
 """
 
 from __future__ import annotations
@@ -67,15 +68,26 @@ def scan(document: Document, settings: SecuritySettings, place: Place) -> list[F
             elif hit.in_value and column is not None:
                 path = place.path_at(line, column)
                 hit = replace(hit, path=path)
-            exempted = next(
+            covering = next(
                 (i for i, e in enumerate(exemptions) if e.covers(document.integration_id, hit)),
                 None,
             )
-            if exempted is not None:
-                used.add(exempted)
-                continue
+            exempted = None
+            if covering is not None:
+                used.add(covering)
+                exempted = exemptions[covering].exempted(settings.exemptions.file)
             findings.append(
-                Finding(CHECK, place.display, hit.message, path, line, column, level, hit.kind)
+                Finding(
+                    CHECK,
+                    place.display,
+                    hit.message,
+                    path,
+                    line,
+                    column,
+                    level,
+                    hit.kind,
+                    exempted,
+                )
             )
     for index, exemption in enumerate(exemptions):
         if index not in used:

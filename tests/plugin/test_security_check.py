@@ -87,7 +87,8 @@ def test_a_stale_exemption_is_reported_and_a_used_one_silences(
 ) -> None:
     project.write("warned", WARNED)
     (project.pytester.path / "security-exemptions.toml").write_text(
-        '[[exemption]]\nid = "warned"\nrule = "connections"\nreason = "a demo field"\n\n'
+        '[[exemption]]\nid = "warned"\nrule = "connections"\nreason = "a demo field"\n'
+        'approved_by = "sec@acme.example"\n\n'
         '[[exemption]]\nid = "removed-long-ago"\nrule = "urls"\nreason = "old"\n',
         encoding="utf-8",
     )
@@ -95,12 +96,37 @@ def test_a_stale_exemption_is_reported_and_a_used_one_silences(
     run = project.run(*mode, f"--sarif={sarif}")
     assert run.result.ret == pytest.ExitCode.OK
     assert (
-        "security-exemptions.toml:6: warning [exemptions.stale] exemption of urls for "
+        "security-exemptions.toml:7: warning [exemptions.stale] exemption of urls for "
         "removed-long-ago matches no finding" in run.result.stdout.str()
     )
     assert "unmarked-secret" not in run.result.stdout.str()
-    results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
-    assert [r["ruleId"] for r in results] == ["exemptions.stale"]
+    document = json.loads(sarif.read_text(encoding="utf-8"))
+    assert sarif_errors(document) == []
+    results = {r["ruleId"]: r for r in document["runs"][0]["results"]}
+    assert sorted(results) == ["connections.unmarked-secret", "exemptions.stale"]
+    assert "suppressions" not in results["exemptions.stale"]
+    # The exempted finding is kept, suppressed with the exemption's reason and place.
+    exempted = results["connections.unmarked-secret"]
+    assert exempted["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "manifests/warned.yaml"
+    )
+    assert exempted["suppressions"] == [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": "a demo field",
+            "location": {
+                "physicalLocation": {
+                    "artifactLocation": {
+                        "uri": "security-exemptions.toml",
+                        "uriBaseId": "%SRCROOT%",
+                    },
+                    "region": {"startLine": 1},
+                }
+            },
+            "properties": {"approvedBy": "sec@acme.example"},
+        }
+    ]
 
 
 def test_an_exemption_without_a_reason_stops_the_run(project: Project) -> None:

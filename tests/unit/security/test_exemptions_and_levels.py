@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from seeding_suite.errors import ConfigurationError
+from seeding_suite.findings import Exempted
 from seeding_suite.security.exemptions import load_exemptions
 from seeding_suite.security.scan import unknown_ids
 from seeding_suite.security.settings import SecuritySettings, load_security_settings
@@ -36,9 +37,15 @@ def test_an_exemption_with_a_reason_silences_its_rule_for_its_integration(tmp_pa
         '[[exemption]]\nid = "acme-crm"\nrule = "urls.scheme"\nfield = "description"\n'
         'reason = "the vendor serves docs over http only"\napproved_by = "sec"\n',
     )
-    assert scan_text(tmp_path, HTTP, settings=settings) == []
+    (finding,) = scan_text(tmp_path, HTTP, settings=settings)
+    # Kept as an exempted finding (SARIF writes it suppressed), never a live one.
+    assert finding.rule == "urls.scheme"
+    assert finding.exempted == Exempted(
+        "the vendor serves docs over http only", "sec", "security-exemptions.toml", 1
+    )
     other = HTTP.replace("id: acme-crm", "id: other-crm")
-    assert [f.rule for f in scan_text(tmp_path, other, settings=settings)] == ["urls.scheme"]
+    found = scan_text(tmp_path, other, settings=settings)
+    assert [(f.rule, f.exempted) for f in found] == [("urls.scheme", None)]
 
 
 def test_an_exemption_that_matches_nothing_is_reported_at_its_line(tmp_path: Path) -> None:
@@ -47,7 +54,7 @@ def test_an_exemption_that_matches_nothing_is_reported_at_its_line(tmp_path: Pat
         '# reviewed\n[[exemption]]\nid = "acme-crm"\nrule = "urls"\nreason = "ok"\n\n'
         '[[exemption]]\nid = "acme-crm"\nrule = "markup"\nreason = "was fixed"\n',
     )
-    findings = scan_text(tmp_path, HTTP, settings=settings)
+    findings = [f for f in scan_text(tmp_path, HTTP, settings=settings) if f.exempted is None]
     assert [(f.rule, f.file, f.line, f.severity) for f in findings] == [
         ("exemptions.stale", "security-exemptions.toml", 7, "warning")
     ]

@@ -79,3 +79,30 @@ def test_the_same_manifest_is_a_warning_when_official_and_an_error_when_communit
         "  [security] community/acme.yaml:11:15: connections[0].fields[0].name: error "
         "[connections.unmarked-secret]" in capsys.readouterr().out
     )
+
+
+def test_an_exempted_error_passes_is_not_listed_and_is_suppressed_in_sarif(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "community" / "stirpe.yaml").unlink()
+    (project / "manifests" / "stripe.yaml").write_text(
+        manifest("stripe").replace(
+            "description: The stripe integration.", "description: http://x.example"
+        ),
+        encoding="utf-8",
+    )
+    (project / "security-exemptions.toml").write_text(
+        '[[exemption]]\nid = "stripe"\nrule = "urls.scheme"\nreason = "legacy docs host"\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", "--sarif", "out.sarif"]) == 0
+    out = capsys.readouterr().out
+    assert "stripe (manifests/stripe.yaml): ok\n" in out
+    assert "urls.scheme" not in out
+    document = json.loads((project / "out.sarif").read_text(encoding="utf-8"))
+    assert sarif_errors(document) == []
+    (result,) = document["runs"][0]["results"]
+    assert result["ruleId"] == "urls.scheme"
+    assert result["level"] == "error"
+    assert result["suppressions"][0]["justification"] == "legacy docs host"
+    assert result["suppressions"][0]["kind"] == "external"

@@ -1,0 +1,38 @@
+"""The whole report: every panel built from one History."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from seeding_suite.reports.panels import errors, latest, matrix, trends
+
+if TYPE_CHECKING:
+    from seeding_suite.reports.model import History
+    from seeding_suite.reports.panels.drift import DriftPanel
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    generated_at: str
+    runs: int
+    environments: list[str]
+    latest: latest.LatestPanel
+    trends: trends.TrendsPanel
+    matrix: matrix.MatrixPanel
+    errors: errors.ErrorsPanel
+    drift: DriftPanel | None = None
+
+
+def build_report(history: History, drift: DriftPanel | None = None) -> Report:
+    return Report(
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        runs=len(history.runs),
+        environments=history.environments,
+        latest=latest.build(history),
+        trends=trends.build(history),
+        matrix=matrix.build(history),
+        errors=errors.build(history),
+        drift=drift,
+    )

@@ -106,7 +106,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         partial.replace(target)  # a reader never sees half a report
         print(f"report: {target} ({len(history.runs)} run(s))", file=sys.stderr)
         if in_github_actions():  # stdout is the report itself otherwise
-            for line in run_annotations(history.latest):
+            for line in run_annotations(history.latest, Path.cwd()):
                 print(line)
     alerts = crossed(args.fail_on, history, None if drift is None else len(drift.differences))
     for alert in alerts:

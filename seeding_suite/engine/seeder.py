@@ -8,6 +8,7 @@ the state an uninterrupted run would have left, and a retried batch is never app
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, cast
@@ -84,6 +85,9 @@ class SeedReport:
     seconds: float = 0.0
     started: float = 0.0  # time.time() when the run was recorded as running
     notes: list[str] = field(default_factory=list)  # run-wide: what was refused or went wrong
+    # (table, created|updated|deleted|unchanged) -> documents, as the target confirmed them
+    # batch by batch (the run's --metrics: documents per table and action)
+    tables: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def documents_written(self) -> int:
@@ -572,6 +576,7 @@ def _count_outcomes(batch: Batch, outcomes: Sequence[remote.Outcome], report: Se
     for op, outcome in zip(batch.ops, outcomes, strict=True):
         counts = actual[remote.integration_of(op["naturalKey"])]
         setattr(counts, outcome, getattr(counts, outcome) + 1)
+        report.tables[(op["table"], outcome)] += 1
     for integration, counts in actual.items():
         result = report.results[integration]
         counts.unchanged += result.counts.unchanged

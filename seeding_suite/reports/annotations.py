@@ -10,6 +10,7 @@ it holds. pytest-github-actions-annotate-failures prints the same from
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +23,16 @@ GITHUB_ACTIONS = "GITHUB_ACTIONS"
 
 def in_github_actions(environ: Mapping[str, str] = os.environ) -> bool:
     return environ.get(GITHUB_ACTIONS) == "true"
+
+
+def workspace_path(file: str, base: Path, environ: Mapping[str, str] = os.environ) -> str:
+    """`file` (relative to `base`) as GitHub names it: relative to GITHUB_WORKSPACE, the
+    repository's root, when the project sits in a folder of it."""
+    workspace = environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return file
+    relative = os.path.relpath(os.path.abspath(base / file), os.path.abspath(workspace))
+    return file if relative.startswith("..") else Path(relative).as_posix()
 
 
 def escape_data(text: str) -> str:
@@ -38,11 +49,12 @@ def error_line(file: str, line: int, col: int, title: str, message: str) -> str:
     return f"::error {props}::{escape_data(message)}"
 
 
-def run_annotations(run: Run) -> list[str]:
-    """One `::error` per failing check and per failing seed case of `run`."""
+def run_annotations(run: Run, base: Path) -> list[str]:
+    """One `::error` per failing check and per failing seed case of `run` (paths relative to
+    `base`, the project's root)."""
     lines = [
         error_line(
-            c.location.file if c.location else c.manifest,
+            workspace_path(c.location.file if c.location else c.manifest, base),
             c.location.line if c.location else 1,
             c.location.col if c.location else 1,
             f"{c.integration}: {c.check}",
@@ -51,6 +63,7 @@ def run_annotations(run: Run) -> list[str]:
         for c in run.failures
     ]
     lines += [
-        error_line(s.manifest, 1, 1, f"{s.integration}: seed", s.reason) for s in run.failed_seeds
+        error_line(workspace_path(s.manifest, base), 1, 1, f"{s.integration}: seed", s.reason)
+        for s in run.failed_seeds
     ]
     return lines

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from seeding_suite.reports.build import Report
 
-Cell = str | int | float | dict[str, str] | None
+Cell = str | int | float | dict[str, str] | list[str | int] | None
 
 
 def _environment() -> Environment:
@@ -38,21 +38,22 @@ def _link(file: str, line: int, base: str) -> str:
 
 
 def _tables(report: Report, link_base: str) -> dict[str, dict[str, Any]]:
-    """The paged tables' rows: {key: {columns, rows}}; a cell is text, or {t, c, h} (text,
-    class, link)."""
+    """The paged tables' rows: {key: {columns, rows}}; a cell is text, {t, c, h, title}
+    (text, class, link, hover), or a matrix cell."""
     latest, matrix = report.latest, report.matrix
+    # A matrix cell is [version, health, run]: `run` indexes the table's `runs` (its run id
+    # and time, shown on hover). At 10,000 integrations x 3 environments, spelling those out
+    # in every cell made the page 5 MB.
+    runs = sorted(
+        {c.last_run: c.last_seen for cells in matrix.cells.values() for c in cells.values()}.items()
+    )
+    run_index = {run_id: index for index, (run_id, _) in enumerate(runs)}
     matrix_rows: list[list[Cell]] = []
     for integration in matrix.integrations:
         row: list[Cell] = [integration]
         for cell in matrix.row(integration):
             row.append(
-                None
-                if cell is None
-                else {
-                    "t": f"{cell.version or '-'} {cell.health}",
-                    "c": f"h-{cell.health}",
-                    "title": f"last run {cell.last_run} at {cell.last_seen}",
-                }
+                None if cell is None else [cell.version, cell.health, run_index[cell.last_run]]
             )
         matrix_rows.append(row)
     return {
@@ -127,7 +128,11 @@ def _tables(report: Report, link_base: str) -> dict[str, dict[str, Any]]:
                 for r in reversed(report.trends.runs)
             ],
         },
-        "matrix": {"columns": ["integration", *matrix.environments], "rows": matrix_rows},
+        "matrix": {
+            "columns": ["integration", *matrix.environments],
+            "rows": matrix_rows,
+            "runs": [f"last run {run_id} at {seen}" for run_id, seen in runs],
+        },
         "failing": {
             "columns": ["integration", "failed runs", "runs", "rate", "last failure", "message"],
             "rows": [

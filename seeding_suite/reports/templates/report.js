@@ -4,6 +4,12 @@
   "use strict";
   var PAGE = 50;
   var data = JSON.parse(document.getElementById("report-data").textContent);
+  // A matrix cell [version, health, run] as {t, c, title}; `runs` names the runs.
+  function expand(cell, runs) {
+    return Array.isArray(cell)
+      ? { t: (cell[0] || "-") + " " + cell[1], c: "h-" + cell[1], title: runs[cell[2]] }
+      : cell;
+  }
   function text(cell) {
     return cell === null ? "" : typeof cell === "object" ? String(cell.t) : String(cell);
   }
@@ -21,6 +27,11 @@
   }
   document.querySelectorAll("div.paged").forEach(function (box) {
     var table = data[box.dataset.key];
+    if (table.runs) {
+      table.rows = table.rows.map(function (row) {
+        return row.map(function (cell) { return expand(cell, table.runs); });
+      });
+    }
     if (!table.rows.length) {
       var none = document.createElement("p");
       none.className = "empty"; none.textContent = "none"; box.appendChild(none); return;

@@ -155,6 +155,19 @@ export const rolloutCounter = v.object({
   errors: v.number(),
 });
 
+/**
+ * One workspace's use of one integration in one environment during one day (`interval`, ms,
+ * UTC): written once per day at most (integrations/usage.ts). `slot` is
+ * "<YYYY-MM-DD>/<integration>/<environment>/<workspace>": unique, and in day order.
+ */
+export const usageMark = v.object({
+  workspace: v.string(),
+  integration: v.string(),
+  environment: v.string(),
+  interval: v.number(),
+  slot: v.string(),
+});
+
 /** All fields of a seeded table's documents. */
 const seeded = <P extends object>(payload: P) => ({
   ...docKeyFields,
@@ -187,6 +200,7 @@ export default defineSchema({
     "interval",
     "variant",
   ]),
+  integrationUsage: defineTable(usageMark).index("by_slot", ["slot"]),
   seedingRuns: defineTable(runRecord)
     .index("by_run_id", ["runId"])
     .index("by_started_at", ["startedAt"]),

@@ -91,6 +91,12 @@ Reading within Convex's limits (issue 12)
     RunRecord's optional fields (issue 6): `rollbackOf` (this run undid that run),
     `rolledBackBy` (this run's writes were undone by that run; null again once that rollback
     is itself undone), `reason` (why the run failed or was rolled back).
+    Issue 18 adds the PRD's seeding_logs counts, optional too: `documents` [{table, created,
+    updated, deleted}] (one row per seeded table, in SEEDED_TABLES order: what the target
+    said it wrote), `errors` [{integration: string | null, message}] (each failed
+    integration's message, then the run's own problems with integration null; at most
+    MAX_RUN_ERRORS, each message at most MAX_ERROR_CHARS) and `errorsOmitted` (errors beyond
+    MAX_RUN_ERRORS, left out so a record stays far below Convex's 1 MiB document limit).
 
 Ledger (issue 6)
 ----------------
@@ -296,6 +302,9 @@ USAGE_INTERVAL_MS = 86_400_000
 MAX_USAGE_SINCE_MS = 253_402_300_799_999
 """The last millisecond of the year 9999: later days have no "YYYY-MM-DD" name."""
 
+MAX_RUN_ERRORS = 100
+MAX_ERROR_CHARS = 2000
+
 MAX_READ_LIMIT = 1000
 MAX_PAGE_BYTES = 8 << 20
 """Bytes of stored documents one page may read (see "Reading within Convex's limits")."""
@@ -390,6 +399,22 @@ class RunCounts(TypedDict):
     deleted: NotRequired[int]  # integrations pruned (absent from records made before it)
 
 
+class TableCounts(TypedDict):
+    """Documents a run wrote to one seeded table (the PRD's seeding_logs counts)."""
+
+    table: str
+    created: int
+    updated: int
+    deleted: int
+
+
+class RunError(TypedDict):
+    """Something that went wrong in a run: an integration's failure, or the run's (None)."""
+
+    integration: str | None
+    message: str
+
+
 class RunRecord(TypedDict):
     runId: str
     status: Literal["running", "succeeded", "failed"]
@@ -405,6 +430,9 @@ class RunRecord(TypedDict):
     rollbackOf: NotRequired[str]
     rolledBackBy: NotRequired[str | None]
     reason: NotRequired[str | None]
+    documents: NotRequired[list[TableCounts]]
+    errors: NotRequired[list[RunError]]
+    errorsOmitted: NotRequired[int]
 
 
 class LedgerEntry(TypedDict):

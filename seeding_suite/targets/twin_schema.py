@@ -111,6 +111,23 @@ _RUN = {
     "rollbackOf": v.optional(_STRING()),
     "rolledBackBy": v.optional(_nullable(_STRING())),
     "reason": v.optional(_nullable(_STRING())),
+    # issue 18: the PRD's seeding_logs counts and errors (records before it lack them)
+    "documents": v.optional(
+        v.array(
+            v.object(
+                {
+                    "table": _STRING(),
+                    "created": v.number(),
+                    "updated": v.number(),
+                    "deleted": v.number(),
+                }
+            )
+        )
+    ),
+    "errors": v.optional(
+        v.array(v.object({"integration": _nullable(_STRING()), "message": _STRING()}))
+    ),
+    "errorsOmitted": v.optional(v.number()),
 }
 _CONFLICT = {
     "runId": _STRING(),

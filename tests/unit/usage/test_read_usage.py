@@ -14,24 +14,15 @@ from seeding_suite import remote
 from seeding_suite.engine.seeder import RunInfo, Seeder
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
 from seeding_suite.usage import MAX_DAYS, UsageReport, read_usage
+from tests.support.guarded import START_MS, MovableClock
 from tests.unit.engine.engine_builders import build
 
 DAY = 86_400_000.0
-START = 1_767_225_600_000.0  # 2026-01-01T00:00:00Z
+START = START_MS  # 2026-01-01T00:00:00Z
 
 
-class Clock:
-    """The deployment's time, moved by the test (the fake's ManualClock moves on each read)."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def now_ms(self) -> float:
-        return self.now
-
-
-def deployment() -> tuple[LocalTarget, Clock]:
-    clock = Clock()
+def deployment() -> tuple[LocalTarget, MovableClock]:
+    clock = MovableClock()
     return LocalTarget(seeding_deployment(seed=0, clock=clock)), clock
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from seeding_suite import __version__
 from seeding_suite.argtypes import bounded_int, positive_number, seconds
 from seeding_suite.cli_runs import add_run_commands
-from seeding_suite.commands import add_author_commands, install, registry, report, update
+from seeding_suite.commands import add_author_commands, install, registry, report, update, usage
 from seeding_suite.commands.rollout import add_rollout_commands
 from seeding_suite.errors import ConvexFunctionError, SeedingSuiteError
 from seeding_suite.settings import target_settings
@@ -199,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     update.register(sub)
     registry.register(sub)
     report.register(sub, _target_options)
+    usage.register(sub, _target_options)
     serve_cmd = sub.add_parser("serve", help=summary(cmd_serve))
     serve_cmd.add_argument(
         "--port", type=bounded_int(0, 65535), default=0, help="port (default: any free port)"

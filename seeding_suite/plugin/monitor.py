@@ -81,7 +81,13 @@ class RunMonitor:
             integrations={
                 k: v for k, v in totals.items() if k not in ("documents_written", "convex_calls")
             },
-            documents={} if report is None else dict(report.tables),
+            documents={}
+            if report is None
+            else {
+                (table, action): getattr(counts, action)
+                for table, counts in report.tables.items()
+                for action in ("created", "updated", "deleted", "unchanged")
+            },
             convex_calls=0 if report is None else report.calls,
             check_failures=dict(self.failures),
             checks_reused=seeding.reused,

@@ -1,7 +1,7 @@
 """`seeding-suite report`: the seeding dashboard, a CI summary or JSON, from the audit logs.
 
 Reads every JUnit audit log under reports/ (or those given) and, with a target, its run
-records (and its drift with --drift). The PRD's `report:seeding` is this command.
+records, its usage figures (the adoption panel) and, with --drift, its drift. The PRD's `report:seeding` is this command.
 Exit 0, or 1 when a `--fail-on` threshold is crossed (each crossing is one line on stderr);
 2 when it cannot run: a missing path, a file that is not an audit log, no run at all, a
 threshold it cannot judge.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from seeding_suite.engine.rollback import RUNS_LIMIT
 from seeding_suite.errors import ConfigurationError
 from seeding_suite.reports.alerts import Threshold, crossed, parse_threshold
 from seeding_suite.settings import target_settings
+from seeding_suite.usage import DEFAULT_DAYS, MAX_DAYS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from seeding_suite.reports.model import Run
     from seeding_suite.reports.panels.drift import DriftPanel
     from seeding_suite.targets.base import ConvexTarget
+    from seeding_suite.usage import UsageReport
 
 DEFAULT_HTML = "reports/seeding-report.html"
 
@@ -47,25 +50,38 @@ def _source_link_base() -> str:
     return f"{server}/{repo}/blob/{sha}/" if server and repo and sha else ""
 
 
-def _from_target(args: argparse.Namespace) -> tuple[list[Run], DriftPanel | None]:
-    """The target's run records, and its drift when asked; nothing without a target."""
+@dataclass(frozen=True)
+class FromTarget:
+    """What a target adds to the audit logs: run records, drift (--drift), usage."""
+
+    runs: list[Run] = field(default_factory=list)
+    drift: DriftPanel | None = None
+    usage: UsageReport | None = None
+
+
+def _from_target(args: argparse.Namespace) -> FromTarget:
+    """The target's run records, usage figures, and drift when asked; nothing without one."""
     from seeding_suite.targets.open import open_target, require_store
 
     if not (args.convex_url or args.db):
         if args.drift:
             raise ConfigurationError("--drift needs a target (--db PATH or --convex-url URL)")
-        return [], None
+        return FromTarget()
+    from seeding_suite.commands.usage import catalog_trust
     from seeding_suite.reports.records import target_runs
+    from seeding_suite.usage import read_usage
 
     root = Path.cwd()
     settings = require_store(target_settings(url=args.convex_url, db=args.db, rootdir=root))
     target = open_target(settings, read_only=True)
     try:
-        runs = target_runs(target, args.runs_limit)
-        drift = _drift(args, root, target, settings.description) if args.drift else None
+        return FromTarget(
+            target_runs(target, args.runs_limit),
+            _drift(args, root, target, settings.description) if args.drift else None,
+            read_usage(target, trust=catalog_trust(root), days=args.usage_days),
+        )
     finally:
         target.close()
-    return runs, drift
 
 
 def _drift(args: argparse.Namespace, root: Path, target: ConvexTarget, where: str) -> DriftPanel:
@@ -90,10 +106,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if any(t.kind == "drift" for t in args.fail_on) and not args.drift:
         raise ConfigurationError("--fail-on drift needs --drift (and a target)")
-    paths = audit_log_paths(Path.cwd(), args.reports)
-    records, drift = _from_target(args)
-    history = load_history(paths, records)
-    report = build_report(history, drift)
+    paths = audit_log_paths(Path.cwd(), args.reports, records=bool(args.convex_url or args.db))
+    extra = _from_target(args)
+    drift = extra.drift
+    history = load_history(paths, extra.runs)
+    report = build_report(history, drift, extra.usage)
     text = _render(args.format, report)
     output = args.output or (DEFAULT_HTML if args.format == "html" else None)
     if output is None:
@@ -159,5 +176,12 @@ def register(
         type=bounded_int(1, RUNS_LIMIT),
         default=RUNS_LIMIT,
         help=f"how many of the target's run records (1..{RUNS_LIMIT}, default {RUNS_LIMIT})",
+    )
+    parser.add_argument(
+        "--usage-days",
+        type=bounded_int(1, MAX_DAYS),
+        default=DEFAULT_DAYS,
+        metavar="N",
+        help=f"the adoption panel's window in UTC days (default {DEFAULT_DAYS})",
     )
     parser.set_defaults(run=cmd_report)

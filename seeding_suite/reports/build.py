@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from seeding_suite.reports.panels import errors, latest, matrix, trends
+from seeding_suite.reports.panels import adoption, errors, latest, matrix, trends
 
 if TYPE_CHECKING:
     from seeding_suite.reports.model import History
     from seeding_suite.reports.panels.drift import DriftPanel
+    from seeding_suite.usage import UsageReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +24,12 @@ class Report:
     matrix: matrix.MatrixPanel
     errors: errors.ErrorsPanel
     drift: DriftPanel | None = None
+    adoption: adoption.AdoptionPanel | None = None
 
 
-def build_report(history: History, drift: DriftPanel | None = None) -> Report:
+def build_report(
+    history: History, drift: DriftPanel | None = None, usage: UsageReport | None = None
+) -> Report:
     return Report(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         runs=len(history.runs),
@@ -35,4 +39,5 @@ def build_report(history: History, drift: DriftPanel | None = None) -> Report:
         matrix=matrix.build(history),
         errors=errors.build(history),
         drift=drift,
+        adoption=None if usage is None else adoption.build(usage),
     )

@@ -31,9 +31,10 @@ def line_chart(
     series: Mapping[str, Sequence[tuple[str, float]]],
     order: Sequence[str],
     unit: str = "",
+    x_name: str = "run",
 ) -> Markup:
-    """One line per series over the runs in `order` (run ids, oldest first); every point is a
-    `<circle data-series data-run data-value>` with a `<title>` tooltip."""
+    """One line per series over `order` (run ids, or days, oldest first); every point is a
+    `<circle data-series data-{x_name} data-value>` with a `<title>` tooltip."""
     position = {run_id: index for index, run_id in enumerate(order)}
     values = [v for points in series.values() for _, v in points]
     top = max(values, default=0.0) or 1.0
@@ -63,7 +64,7 @@ def line_chart(
             f'<polyline points="{path}"/>'
         )
         parts += [
-            f'<circle cx="{x}" cy="{y}" r="2.5" data-run="{escape(run_id)}" '
+            f'<circle cx="{x}" cy="{y}" r="2.5" data-{x_name}="{escape(run_id)}" '
             f'data-value="{_number(value)}"><title>{escape(name)} {escape(run_id)}: '
             f"{_number(value)}{escape(unit)}</title></circle>"
             for (run_id, value), (x, y) in zip(points, coords, strict=True)

@@ -21,8 +21,14 @@ if TYPE_CHECKING:
 DEFAULT_FOLDER = "reports"
 
 
-def audit_log_paths(root: Path, given: Sequence[str]) -> list[Path]:
-    """The files to read, in a stable order; ConfigurationError for what cannot be read."""
+def audit_log_paths(root: Path, given: Sequence[str], *, records: bool = False) -> list[Path]:
+    """The files to read, in a stable order; ConfigurationError for what cannot be read.
+
+    With `records` (a target's run records will be read), a missing default folder is no
+    error: the records alone make a history. A path given is always required.
+    """
+    if not given and records and not (root / DEFAULT_FOLDER).exists():
+        return []
     named = [root / p for p in given] if given else [root / DEFAULT_FOLDER]
     files: list[Path] = []
     for path in named:

@@ -147,6 +147,31 @@ def _tables(report: Report, link_base: str) -> dict[str, dict[str, Any]]:
                 for e in report.errors.integrations
             ],
         },
+        "adoption": {
+            "columns": [
+                "integration",
+                "trust",
+                "seeded",
+                "environment",
+                "workspaces",
+                "days used",
+                "last used",
+            ],
+            "rows": []
+            if report.adoption is None
+            else [
+                [
+                    r.integration,
+                    r.trust,
+                    "yes" if r.seeded else "no",
+                    r.environment or "-",
+                    r.workspaces,
+                    r.days_used,
+                    r.last_used or "-",
+                ]
+                for r in report.adoption.rows
+            ],
+        },
         "slowest": {
             "columns": ["manifest", "environment", "check seconds"],
             "rows": [[s.manifest, s.environment, s.seconds] for s in report.errors.slowest],
@@ -180,6 +205,27 @@ def _charts(report: Report) -> list[Markup]:
     ]
 
 
+def _adoption_charts(report: Report) -> list[Markup]:
+    if report.adoption is None:
+        return []
+    panel = report.adoption
+    return [
+        line_chart(
+            f"chart-adoption-{trust}",
+            f"Workspace uses of {trust} integrations per day",
+            series,
+            panel.days,
+            x_name="day",
+        )
+        for trust, series in panel.per_day.items()
+    ]
+
+
 def render_html(report: Report, link_base: str = "") -> str:
     template = _environment().get_template("report.html.j2")
-    return template.render(report=report, tables=_tables(report, link_base), charts=_charts(report))
+    return template.render(
+        report=report,
+        tables=_tables(report, link_base),
+        charts=_charts(report),
+        adoption_charts=_adoption_charts(report),
+    )

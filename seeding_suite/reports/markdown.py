@@ -66,6 +66,17 @@ def render_markdown(report: Report) -> str:
         lines += ["", "### Skipped", "", "| integration | why |", "|---|---|"]
         lines += [f"| {cell(s.integration)} | {cell(s.reason)} |" for s in latest.skipped[:LIMIT]]
         lines += _more(min(LIMIT, len(latest.skipped)), len(latest.skipped))
+    if report.adoption is not None:
+        used = sorted({r.integration for r in report.adoption.rows if r.workspaces})
+        unused = report.adoption.unused
+        lines += [
+            "",
+            f"### Adoption ({report.adoption.days[0]} to {report.adoption.days[-1]})",
+            "",
+            f"{len(used)} integration(s) used; seeded but unused: "
+            + (", ".join(cell(i) for i in unused[:LIMIT]) if unused else "none")
+            + (f" and {len(unused) - LIMIT} more" if len(unused) > LIMIT else ""),
+        ]
     lines += [
         "",
         f"### Recent runs ({report.runs} in the history)",

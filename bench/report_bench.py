@@ -3,28 +3,21 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from report_history import RUNS, write_history
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository's root
+from tests.support.chromium import CHROMIUM, launch  # as the browser test launches it
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from run import Outcome
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MB = 1024 * 1024
 
 
@@ -35,7 +28,7 @@ def load_seconds(page_path: Path) -> str:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page()
             started = time.perf_counter()

@@ -1,7 +1,8 @@
 """`seeding-suite report`: the seeding dashboard, a CI summary or JSON, from the audit logs.
 
 Reads every JUnit audit log under reports/ (or those given) and, with a target, its run
-records, its usage figures (the adoption panel) and, with --drift, its drift. The PRD's `report:seeding` is this command.
+records, its usage figures (the adoption panel) and, with --drift, its drift. The PRD's
+`report:seeding` is this command.
 Exit 0, or 1 when a `--fail-on` threshold is crossed (each crossing is one line on stderr);
 2 when it cannot run: a missing path, a file that is not an audit log, no run at all, a
 threshold it cannot judge.

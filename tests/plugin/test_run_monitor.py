@@ -65,8 +65,7 @@ def test_updated_seed_case_records_its_previous_version(project: Project, mode: 
 def test_failing_checks_print_workflow_annotations(
     project: Project, mode: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    three_integrations(project)
-    project.write("monday", manifest("monday", "0.9.0", connection="api-kee"))
+    _broken_monday(project)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     lines = project.run(*mode).result.outlines
@@ -81,8 +80,7 @@ def test_failing_checks_print_workflow_annotations(
 def test_annotations_only_in_github_actions(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    three_integrations(project)
-    project.write("monday", manifest("monday", "0.9.0", connection="api-kee"))
+    _broken_monday(project)
     monkeypatch.setenv("GITHUB_ACTIONS", "false")
     assert not [line for line in project.run().result.outlines if "::error" in line]
 
@@ -91,10 +89,15 @@ def test_paths_are_relative_to_the_github_workspace(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A project in a folder of the repository: GitHub names files from the repository root."""
-    three_integrations(project)
-    project.write("monday", manifest("monday", "0.9.0", connection="api-kee"))
+    _broken_monday(project)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_WORKSPACE", str(project.pytester.path.parent))
     folder = project.pytester.path.name
     lines = project.run().result.outlines
     assert [x for x in lines if x.startswith(f"::error file={folder}/manifests/monday.yaml,")]
+
+
+def _broken_monday(project: Project) -> None:
+    """Three integrations; monday's action names a connection it does not declare."""
+    three_integrations(project)
+    project.write("monday", manifest("monday", "0.9.0", connection="api-kee"))

@@ -14,34 +14,17 @@ from pathlib import Path
 import pytest
 
 from seeding_suite.cli import main
+from tests.support.chromium import CHROMIUM, launch
 from tests.support.project import Project
 from tests.support.report_history import ENVIRONMENTS, HOSTILE, INTEGRATIONS, real_runs, synthesise
 
-CHROMIUM = Path("/usr/bin/chromium")
-# The probe's flags (machines/python.md): no sandbox as root, and no background connections,
-# which this machine's closed network refuses.
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 COORD_COPY = Path("/work/coord/report-screenshot.png")
 RUNS = 51
 
 
-def _chromium() -> Path:
+def test_report_of_51_runs_in_chromium(project: Project, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make test installs it when root)")
-    return CHROMIUM
-
-
-def test_report_of_51_runs_in_chromium(project: Project, tmp_path: Path) -> None:
-    chromium = _chromium()
     from playwright.sync_api import sync_playwright
 
     logs = tmp_path / "logs"
@@ -53,7 +36,7 @@ def test_report_of_51_runs_in_chromium(project: Project, tmp_path: Path) -> None
 
     problems: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=FLAGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

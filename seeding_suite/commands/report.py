@@ -58,6 +58,8 @@ class FromTarget:
     runs: list[Run] = field(default_factory=list)
     drift: DriftPanel | None = None
     usage: UsageReport | None = None
+    rollouts: dict[tuple[str, str], int] = field(default_factory=dict)  # -> percent served
+    trust: dict[str, str] = field(default_factory=dict)  # the catalog's, per integration
 
 
 def _from_target(args: argparse.Namespace) -> FromTarget:
@@ -70,16 +72,20 @@ def _from_target(args: argparse.Namespace) -> FromTarget:
         return FromTarget()
     from seeding_suite.commands.usage import catalog_trust
     from seeding_suite.reports.records import target_runs
+    from seeding_suite.rollouts.store import read_rollouts
     from seeding_suite.usage import read_usage
 
     root = Path.cwd()
     settings = require_store(target_settings(url=args.convex_url, db=args.db, rootdir=root))
     target = open_target(settings, read_only=True)
+    trust = catalog_trust(root)
     try:
         return FromTarget(
             target_runs(target, args.runs_limit),
             _drift(args, root, target, settings.description) if args.drift else None,
-            read_usage(target, trust=catalog_trust(root), days=args.usage_days),
+            read_usage(target, trust=trust, days=args.usage_days),
+            {(r.integration, r.environment): r.percent for r in read_rollouts(target)},
+            dict(trust),
         )
     finally:
         target.close()
@@ -111,7 +117,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     extra = _from_target(args)
     drift = extra.drift
     history = load_history(paths, extra.runs)
-    report = build_report(history, drift, extra.usage)
+    report = build_report(history, drift, extra.usage, extra.rollouts, extra.trust)
     text = _render(args.format, report)
     output = args.output or (DEFAULT_HTML if args.format == "html" else None)
     if output is None:

@@ -41,9 +41,9 @@ def _tables(report: Report, link_base: str) -> dict[str, dict[str, Any]]:
     """The paged tables' rows: {key: {columns, rows}}; a cell is text, {t, c, h, title}
     (text, class, link, hover), or a matrix cell."""
     latest, matrix = report.latest, report.matrix
-    # A matrix cell is [version, health, run]: `run` indexes the table's `runs` (its run id
-    # and time, shown on hover). At 10,000 integrations x 3 environments, spelling those out
-    # in every cell made the page 5 MB.
+    # A matrix cell is [version, health, run(, rollout percent)]: `run` indexes the table's
+    # `runs` (its run id and time, shown on hover). At 10,000 integrations x 3 environments,
+    # spelling those out in every cell made the page 5 MB.
     runs = sorted(
         {c.last_run: c.last_seen for cells in matrix.cells.values() for c in cells.values()}.items()
     )
@@ -51,10 +51,14 @@ def _tables(report: Report, link_base: str) -> dict[str, dict[str, Any]]:
     matrix_rows: list[list[Cell]] = []
     for integration in matrix.integrations:
         row: list[Cell] = [integration]
+        if matrix.trust:
+            row.append(matrix.trust.get(integration, "unknown"))
         for cell in matrix.row(integration):
-            row.append(
-                None if cell is None else [cell.version, cell.health, run_index[cell.last_run]]
-            )
+            if cell is None:
+                row.append(None)
+                continue
+            compact: list[str | int] = [cell.version, cell.health, run_index[cell.last_run]]
+            row.append(compact if cell.rollout is None else [*compact, cell.rollout])
         matrix_rows.append(row)
     return {
         "changes": {
@@ -129,7 +133,7 @@ def _tables(report: Report, link_base: str) -> dict[str, dict[str, Any]]:
             ],
         },
         "matrix": {
-            "columns": ["integration", *matrix.environments],
+            "columns": ["integration", *(["trust"] if matrix.trust else []), *matrix.environments],
             "rows": matrix_rows,
             "runs": [f"last run {run_id} at {seen}" for run_id, seen in runs],
         },

@@ -1,5 +1,6 @@
-"""The adoption panel: usage the platform recorded in the target (seeding_suite.usage), per
-integration and environment, apart by trust, and what is seeded but unused."""
+"""What a target adds to the report: the adoption panel (usage the platform recorded,
+seeding_suite.usage: per integration and environment, apart by trust, seeded but unused), and
+the status matrix's rollout percent and trust."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 from seeding_suite import remote
 from seeding_suite.cli import main
 from seeding_suite.targets.local import LocalTarget, seeding_deployment
-from tests.support.project import Project, three_integrations
+from tests.support.project import DEPS_ON_CORE, Project, manifest, three_integrations
+from tests.support.rollouts import ROLLOUT_BLOCK
 
 USES = [  # (workspace, integration, environment)
     ("ws-1", "stripe", "production"),
@@ -67,3 +69,28 @@ def test_no_target_no_adoption_panel(project: Project, capsys: pytest.CaptureFix
     capsys.readouterr()
     assert main(["report", "audit.xml", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["adoption"] is None
+
+
+def test_matrix_cells_show_rollout_percent_and_trust(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a target, a cell says what its rollout serves there, and a column the trust."""
+    three_integrations(project)
+    project.write("stripe", manifest("stripe", "2.3.0", deps=DEPS_ON_CORE) + ROLLOUT_BLOCK)
+    assert project.run().result.ret == 0
+    db = str(project.pytester.path / ".seeding/local.sqlite3")
+    capsys.readouterr()
+    assert main(["report", "audit.xml", "--db", db, "--format", "json"]) == 0
+    matrix = json.loads(capsys.readouterr().out)["matrix"]
+    cells = matrix["cells"]
+    assert cells["stripe"]["development"]["rollout"] == 5  # the first step
+    assert cells["monday"]["development"]["rollout"] is None
+    assert matrix["trust"] == {"core": "official", "monday": "official", "stripe": "official"}
+    page = project.pytester.path / "report.html"
+    assert main(["report", "audit.xml", "--db", db, "--output", str(page)]) == 0
+    data = page.read_text(encoding="utf-8").split('id="report-data">', 1)[1].split("</script>")[0]
+    table = json.loads(data)["matrix"]
+    assert table["columns"] == ["integration", "trust", "development"]
+    rows = {row[0]: row for row in table["rows"]}
+    assert rows["stripe"][1] == "official" and rows["stripe"][2][-1] == 5
+    assert len(rows["monday"][2]) == 3  # no rollout, no percent

@@ -3,15 +3,18 @@
 A cell holds what the environment's newest run that saw the integration said: the version it
 holds (the last version seeded there), when, and its health: `ok` (seeded or unchanged),
 `failing` (a check or its seed failed; the target keeps its older version), `skipped`,
-`deleted`. Rollout percent and source/trust appear when the audit log's cases carry them.
+`deleted`. With a target: the percent its rollout serves there (read from the target), and
+each integration's trust (official, community: the catalog's sources).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from seeding_suite.reports.model import History
 
 _HELD = ("created", "updated", "unchanged", "reseeded")
@@ -23,6 +26,7 @@ class Cell:
     health: str  # ok, failing, skipped, deleted
     last_run: str
     last_seen: str
+    rollout: int | None = None  # the percent a rollout serves in this environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +34,19 @@ class MatrixPanel:
     environments: list[str]
     integrations: list[str]
     cells: dict[str, dict[str, Cell]]  # integration -> environment -> cell
+    trust: dict[str, str] = field(default_factory=dict)  # integration -> official, community
 
     def row(self, integration: str) -> list[Cell | None]:
         cells = self.cells.get(integration, {})
         return [cells.get(env) for env in self.environments]
 
 
-def build(history: History) -> MatrixPanel:
+def build(
+    history: History,
+    rollouts: Mapping[tuple[str, str], int] | None = None,
+    trust: Mapping[str, str] | None = None,
+) -> MatrixPanel:
+    """`rollouts`: (integration, environment) -> percent served; `trust`: integration -> trust."""
     cells: dict[str, dict[str, Cell]] = {}
     held: dict[tuple[str, str], str] = {}
     for run in history.runs:  # oldest first: newer runs overwrite
@@ -66,4 +76,9 @@ def build(history: History) -> MatrixPanel:
             cells.setdefault(integration, {})[run.environment] = Cell(
                 version, health, run.run_id, when
             )
-    return MatrixPanel(history.environments, sorted(cells), cells)
+    for (integration, environment), percent in (rollouts or {}).items():
+        cell = cells.get(integration, {}).get(environment)
+        if cell is not None:
+            cells[integration][environment] = replace(cell, rollout=percent)
+    known = {i: t for i, t in (trust or {}).items() if i in cells}
+    return MatrixPanel(history.environments, sorted(cells), cells, known)

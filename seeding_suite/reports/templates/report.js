@@ -4,11 +4,11 @@
   "use strict";
   var PAGE = 50;
   var data = JSON.parse(document.getElementById("report-data").textContent);
-  // A matrix cell [version, health, run] as {t, c, title}; `runs` names the runs.
+  // A matrix cell [version, health, run(, rollout %)] as {t, c, title}; `runs` names the runs.
   function expand(cell, runs) {
-    return Array.isArray(cell)
-      ? { t: (cell[0] || "-") + " " + cell[1], c: "h-" + cell[1], title: runs[cell[2]] }
-      : cell;
+    if (!Array.isArray(cell)) { return cell; }
+    var text = (cell[0] || "-") + " " + cell[1] + (cell.length > 3 ? " " + cell[3] + "%" : "");
+    return { t: text, c: "h-" + cell[1], title: runs[cell[2]] };
   }
   function text(cell) {
     return cell === null ? "" : typeof cell === "object" ? String(cell.t) : String(cell);

@@ -40,11 +40,13 @@ typecheck: $(STAMP)
 pytest: $(STAMP) $(NODE_STAMP) tools
 	CI=true $(PY) -m pytest -p no:seeding_suite -p no:cacheprovider tests -n 2 -q
 
-# Debian tools some tests use (minisign: signatures made by the real tool). Installed when run
+# Debian tools some tests use (minisign: signatures made by the real tool; chromium: the
+# report's browser test). Installed when run
 # as root and missing; otherwise, or when apt cannot reach its mirror, those tests skip with
 # the reason and the run goes on.
 tools:
 	@command -v minisign >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq minisign >/dev/null 2>&1; } || echo "minisign is not installed: the tests that sign with it are skipped"
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && { apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; }; }; } || echo "chromium is not installed: the report's browser test is skipped"
 
 vitest: $(NODE_STAMP)
 	npx tsc --noEmit -p convex

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from api_catalog import generate_api_catalog
 from generate import generate_catalog
+from report_bench import case_report
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -62,8 +63,9 @@ CASES = (
     "floor-junit",
     "full",
     "byte-heavy",
+    "report",
 )
-OWN_CATALOG_CASES = ("byte-heavy",)  # cases that bring their own catalog (not --sizes)
+OWN_CATALOG_CASES = ("byte-heavy", "report")  # cases that bring their own catalog (not --sizes)
 CHECK_CACHE = Path(".seeding") / "cache"  # reused passes (seeding_suite.cache), per catalog
 FULL_RUN_TARGET_SIZE = 1000  # DESIGN §9 states the cold/warm targets for 1,000 manifests
 BYTE_HEAVY_MANIFESTS = 90  # two ~700 KB schemas each: about 3 MB stored per integration
@@ -561,6 +563,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "byte-heavy" in settings.cases:
         catalog = prepare_byte_heavy(settings.keep)
         rows.extend(run_case("byte-heavy", BYTE_HEAVY_MANIFESTS, catalog, settings))
+    if "report" in settings.cases:
+        print("[10000] report ...", flush=True)
+        for name, result in case_report(OUT, settings.keep, run_measured, PYTHON):
+            rows.append(
+                Row(10_000, name, result, summary_line(result.output))
+                if not isinstance(result, str)
+                else Row(10_000, name, None, result)
+            )
     print()
     print(format_table(rows))
     print()

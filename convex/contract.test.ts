@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test, vi } from "vitest";
 import schema from "./schema";
 import * as rollout from "./integrations/rollout";
 import * as seeding from "./seeding";
+import * as usage from "./integrations/usage";
 import { modules } from "./test.setup";
 
 type Row = Record<string, unknown>;
@@ -38,11 +39,13 @@ const KEY_FIELDS: Record<string, string[]> = {
   seedingLedger: ["runId", "seq"],
   seedingLocks: ["name"],
   rolloutCounters: ["integration", "environment", "interval", "variant"],
+  integrationUsage: ["slot"],
 };
 /** The contract's modules by path, as `npx convex deploy` names their functions. */
 const MODULES: Record<string, Record<string, unknown>> = {
   seeding,
   "integrations/rollout": rollout,
+  "integrations/usage": usage,
 };
 /** Every vector starts at this server time; a step's `now` moves it (tests/contract/README.md). */
 const START_MS = 1_767_225_600_000;

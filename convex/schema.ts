@@ -81,6 +81,17 @@ export const outcome = v.union(
   v.literal("unchanged"),
 );
 
+/** Documents a run wrote to one seeded table: the PRD's seeding_logs counts, per table. */
+export const tableCounts = v.object({
+  table: v.string(),
+  created: v.number(),
+  updated: v.number(),
+  deleted: v.number(),
+});
+
+/** Something that went wrong in a run: an integration's failure, or the run's (null). */
+export const runError = v.object({ integration: nullableString, message: v.string() });
+
 export const runRecord = v.object({
   runId: v.string(),
   status: v.union(v.literal("running"), v.literal("succeeded"), v.literal("failed")),
@@ -107,6 +118,10 @@ export const runRecord = v.object({
   rollbackOf: v.optional(v.string()),
   rolledBackBy: v.optional(nullableString),
   reason: v.optional(nullableString),
+  // Issue 18: the PRD's seeding_logs counts and errors; optional, older records lack them.
+  documents: v.optional(v.array(tableCounts)),
+  errors: v.optional(v.array(runError)),
+  errorsOmitted: v.optional(v.number()),
 });
 
 /** What identifies a stored document's exact content: its checksum and the run that wrote it. */
@@ -155,6 +170,19 @@ export const rolloutCounter = v.object({
   errors: v.number(),
 });
 
+/**
+ * One workspace's use of one integration in one environment during one day (`interval`, ms,
+ * UTC): written once per day at most (integrations/usage.ts). `slot` is
+ * "<YYYY-MM-DD>/<integration>/<environment>/<workspace>": unique, and in day order.
+ */
+export const usageMark = v.object({
+  workspace: v.string(),
+  integration: v.string(),
+  environment: v.string(),
+  interval: v.number(),
+  slot: v.string(),
+});
+
 /** All fields of a seeded table's documents. */
 const seeded = <P extends object>(payload: P) => ({
   ...docKeyFields,
@@ -187,6 +215,7 @@ export default defineSchema({
     "interval",
     "variant",
   ]),
+  integrationUsage: defineTable(usageMark).index("by_slot", ["slot"]),
   seedingRuns: defineTable(runRecord)
     .index("by_run_id", ["runId"])
     .index("by_started_at", ["startedAt"]),

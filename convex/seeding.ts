@@ -95,7 +95,7 @@ type Outcome = Infer<typeof outcome>;
 type Stamp = Infer<typeof stamp>;
 type StoredDoc = Infer<typeof fullDoc>;
 
-function invalidOp(message: string): ConvexError<{ code: string; message: string }> {
+export function invalidOp(message: string): ConvexError<{ code: string; message: string }> {
   return new ConvexError({ code: "INVALID_OP", message });
 }
 
@@ -107,13 +107,13 @@ function seededTableNamed(table: string): SeededTable {
   return table as SeededTable;
 }
 
-function checkLimit(limit: number): void {
+export function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_READ_LIMIT) {
     throw invalidOp(`limit must be an integer in 1..${MAX_READ_LIMIT}, got ${limit}`);
   }
 }
 
-function checkMaxBytes(maxBytes: number | undefined): number {
+export function checkMaxBytes(maxBytes: number | undefined): number {
   if (maxBytes === undefined) {
     return MAX_PAGE_BYTES;
   }
@@ -130,7 +130,7 @@ function checkMaxBytes(maxBytes: number | undefined): number {
  * With `keyOf` (the cursor's field), a page never ends between two documents of one key: a
  * cursor `gt(key)` would skip the second, and a duplicated natural key must never be hidden.
  */
-async function takeWithin<D extends Record<string, Value>>(
+export async function takeWithin<D extends Record<string, Value>>(
   query: AsyncIterable<D>,
   limit: number,
   maxBytes: number,

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 from seeding_suite import __version__
 from seeding_suite.argtypes import bounded_int, positive_number, seconds
 from seeding_suite.cli_runs import add_run_commands
-from seeding_suite.commands import add_author_commands, install, registry, update
+from seeding_suite.commands import add_author_commands, install, registry, report, update, usage
 from seeding_suite.commands.rollout import add_rollout_commands
-from seeding_suite.errors import ConfigurationError, ConvexFunctionError, SeedingSuiteError
+from seeding_suite.errors import ConvexFunctionError, SeedingSuiteError
 from seeding_suite.settings import target_settings
 
 if TYPE_CHECKING:
@@ -85,39 +85,14 @@ def cmd_state(args: argparse.Namespace) -> int:
 
 def cmd_drift(args: argparse.Namespace) -> int:
     """Compare a target with the catalog (or with another target); exit 1 on any drift."""
-    from seeding_suite.discovery.catalog import Catalog
+    from seeding_suite.commands.catalog_view import catalog_view
     from seeding_suite.engine import drift
     from seeding_suite.engine.seeder import Seeder
-    from seeding_suite.environments import load_policies, select_policy
-    from seeding_suite.settings import (
-        MAX_MANIFEST_BYTES_INI,
-        environment_name,
-        manifest_limits,
-        manifest_roots,
-        pytest_ini,
-    )
-    from seeding_suite.signing.trust import TrustSettings
-    from seeding_suite.sources import load_sources
     from seeding_suite.targets.open import open_target, require_store
 
     root = Path.cwd()
-    policy = select_policy(environment_name(args.seed_env), load_policies(root))
-    limits = manifest_limits(pytest_ini(root, MAX_MANIFEST_BYTES_INI))
-    roots = manifest_roots(root, args.manifest_root or ())
-    missing = [str(r) for r in roots if not r.is_dir()]
-    if missing:  # the default root too: an empty catalog makes every held document "extra"
-        raise ConfigurationError(f"manifest root(s) not found: {', '.join(missing)}")
-    sources = load_sources(root, args.manifest_root or ())
-    trust = TrustSettings.load(root)
-    catalog = Catalog(
-        sources,
-        root,
-        policy=policy,
-        limits=limits,
-        approvals=trust.approvals,
-        on_conflict=trust.on_conflict,
-    )
-    desired = catalog.desired()
+    view = catalog_view(root, args.seed_env, args.manifest_root or ())
+    desired = view.desired
     first = require_store(target_settings(url=args.convex_url, db=args.db, rootdir=root))
     states = []
     for settings in [first] + (
@@ -133,12 +108,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
         finally:
             target.close()
     if len(states) == 1:
-        excluded = {
-            entry.id: reason
-            for entry in catalog.by_id().values()
-            if (reason := catalog.excluded(entry)) is not None
-        }
-        found = drift.against_desired(desired, states[0][1], states[0][0], excluded)
+        found = drift.against_desired(desired, states[0][1], states[0][0], view.excluded())
     else:
         names = (states[0][0], states[1][0])
         found = drift.between(states[0][1], states[1][1], [d.id for d in desired], names)
@@ -147,7 +117,10 @@ def cmd_drift(args: argparse.Namespace) -> int:
     else:
         for difference in found:
             print(difference.render())
-        print(f"{len(found)} difference(s) in {policy.name}: " + " vs ".join(n for n, _ in states))
+        print(
+            f"{len(found)} difference(s) in {view.environment}: "
+            + " vs ".join(n for n, _ in states)
+        )
     return 1 if found else 0
 
 
@@ -225,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     install.register(sub)
     update.register(sub)
     registry.register(sub)
+    report.register(sub, _target_options)
+    usage.register(sub, _target_options)
     serve_cmd = sub.add_parser("serve", help=summary(cmd_serve))
     serve_cmd.add_argument(
         "--port", type=bounded_int(0, 65535), default=0, help="port (default: any free port)"

@@ -57,6 +57,22 @@ def _status(run: dict[str, Any]) -> str:
     return str(run["status"])
 
 
+def _details(run: dict[str, Any]) -> list[str]:
+    """The PRD's seeding_logs detail of a run: documents per table, then its errors."""
+    written = [
+        f"{row['table']} " + ", ".join(f"{row[k]} {k}" for k in ("created", "updated", "deleted"))
+        for row in run.get("documents", ())
+        if row["created"] or row["updated"] or row["deleted"]
+    ]
+    lines = [f"    documents: {'; '.join(written)}"] if written else []
+    for error in run.get("errors", ()):
+        where = error["integration"] or "run"
+        lines.append(f"    error [{where}]: {error['message'].splitlines()[0]}")
+    if run.get("errorsOmitted"):
+        lines.append(f"    ... and {run['errorsOmitted']} more error(s) not recorded")
+    return lines
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
     """List the target's runs, newest first: environment, actor, status and counts."""
     from seeding_suite.engine.runs import list_runs
@@ -79,6 +95,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
             f"{c['documentsWritten']} documents written, {c['convexCalls']} Convex calls"
             + (f"\n    reason: {run['reason']}" if run.get("reason") else "")
         )
+        for line in _details(run):
+            print(line)
     print(f"{len(runs)} run(s)")
     return 0
 

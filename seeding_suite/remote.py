@@ -91,6 +91,12 @@ Reading within Convex's limits (issue 12)
     RunRecord's optional fields (issue 6): `rollbackOf` (this run undid that run),
     `rolledBackBy` (this run's writes were undone by that run; null again once that rollback
     is itself undone), `reason` (why the run failed or was rolled back).
+    Issue 18 adds the PRD's seeding_logs counts, optional too: `documents` [{table, created,
+    updated, deleted}] (one row per seeded table, in SEEDED_TABLES order: what the target
+    said it wrote), `errors` [{integration: string | null, message}] (each failed
+    integration's message, then the run's own problems with integration null; at most
+    MAX_RUN_ERRORS, each message at most MAX_ERROR_CHARS) and `errorsOmitted` (errors beyond
+    MAX_RUN_ERRORS, left out so a record stays far below Convex's 1 MiB document limit).
 
 Ledger (issue 6)
 ----------------
@@ -166,10 +172,31 @@ environment, variant: string | null, interval, requests, errors}: one document p
     Sums the counters from the interval holding `since` on (at most MAX_WINDOW_COUNTERS
     documents), one row per variant, null first, then by name.
 An empty integration or environment is INVALID_OP.
+
+Usage (issue 17)
+----------------
+`integrationUsage` (`by_slot` ["slot"]) holds one mark per workspace, integration,
+environment and day (USAGE_INTERVAL_MS, server time, UTC): {workspace, integration,
+environment, interval (the day's start, ms), slot: "<YYYY-MM-DD>/<integration>/<environment>/
+<workspace>"}. Only the day's first use writes: a busy workspace costs one write per
+integration and day, however many requests it makes.
+
+`integrations/usage:recordIntegrationUsage` (mutation)
+    args {workspace, integration, environment} -> {recorded: boolean}
+    Inserts today's mark unless it is there (`recorded` false: nothing written). An empty
+    name, or an integration or environment holding "/", is INVALID_OP.
+`integrations/usage:readUsage` (query)
+    args {since: number, after: string | null, limit, maxBytes?}
+    -> {rows: [{workspace, integration, environment, interval}], next: string | null}
+    The marks from the day holding `since` on, in slot order, strictly after the slot
+    `after`, at most `limit` (1..1000) and within `maxBytes` as readState; `next` is the last
+    slot returned when the page was cut, else null. `since` outside 0..MAX_USAGE_SINCE_MS is
+    INVALID_OP.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Literal, NotRequired, TypedDict
 
 READ_STATE = "seeding:readState"
@@ -187,6 +214,8 @@ GET_LOCK = "seeding:getLock"
 EVALUATE_INTEGRATION = "integrations/rollout:evaluateIntegration"
 RECORD_INTEGRATION_OUTCOME = "integrations/rollout:recordIntegrationOutcome"
 ROLLOUT_WINDOW = "integrations/rollout:rolloutWindow"
+RECORD_INTEGRATION_USAGE = "integrations/usage:recordIntegrationUsage"
+READ_USAGE = "integrations/usage:readUsage"
 
 FUNCTIONS: dict[str, Literal["query", "mutation"]] = {
     READ_STATE: "query",
@@ -204,6 +233,8 @@ FUNCTIONS: dict[str, Literal["query", "mutation"]] = {
     EVALUATE_INTEGRATION: "query",
     RECORD_INTEGRATION_OUTCOME: "mutation",
     ROLLOUT_WINDOW: "query",
+    RECORD_INTEGRATION_USAGE: "mutation",
+    READ_USAGE: "query",
 }
 
 COMMON_FIELDS = ("naturalKey", "integration", "checksum", "runId")
@@ -265,6 +296,14 @@ interval and variant, so no document takes every request of a rollout's life."""
 MAX_WINDOW_COUNTERS = 1000
 """Counter documents one `rolloutWindow` reads at most (a variant's 16 hours, or more
 variants' less); beyond them the window says `truncated`."""
+USAGE_TABLE = "integrationUsage"
+USAGE_INTERVAL_MS = 86_400_000
+"""Uses are marked per day: at most one write per workspace, integration, environment, day."""
+MAX_USAGE_SINCE_MS = 253_402_300_799_999
+"""The last millisecond of the year 9999: later days have no "YYYY-MM-DD" name."""
+
+MAX_RUN_ERRORS = 100
+MAX_ERROR_CHARS = 2000
 
 MAX_READ_LIMIT = 1000
 MAX_PAGE_BYTES = 8 << 20
@@ -278,6 +317,12 @@ MAX_TTL_MS = 86_400_000
 def integration_of(natural_key: str) -> str:
     """The integration a natural key belongs to: `stripe` for `stripe` and `stripe/refund`."""
     return natural_key.split("/", 1)[0]
+
+
+def usage_day(ms: float) -> str:
+    """The UTC day holding `ms` as YYYY-MM-DD: the first part of a usage mark's slot."""
+    start = ms // USAGE_INTERVAL_MS * USAGE_INTERVAL_MS
+    return time.strftime("%Y-%m-%d", time.gmtime(start / 1000.0))
 
 
 Outcome = Literal["created", "updated", "deleted", "unchanged"]
@@ -354,6 +399,22 @@ class RunCounts(TypedDict):
     deleted: NotRequired[int]  # integrations pruned (absent from records made before it)
 
 
+class TableCounts(TypedDict):
+    """Documents a run wrote to one seeded table (the PRD's seeding_logs counts)."""
+
+    table: str
+    created: int
+    updated: int
+    deleted: int
+
+
+class RunError(TypedDict):
+    """Something that went wrong in a run: an integration's failure, or the run's (None)."""
+
+    integration: str | None
+    message: str
+
+
 class RunRecord(TypedDict):
     runId: str
     status: Literal["running", "succeeded", "failed"]
@@ -369,6 +430,9 @@ class RunRecord(TypedDict):
     rollbackOf: NotRequired[str]
     rolledBackBy: NotRequired[str | None]
     reason: NotRequired[str | None]
+    documents: NotRequired[list[TableCounts]]
+    errors: NotRequired[list[RunError]]
+    errorsOmitted: NotRequired[int]
 
 
 class LedgerEntry(TypedDict):

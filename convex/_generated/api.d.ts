@@ -14,6 +14,7 @@ import type {
   FunctionReference,
 } from "convex/server";
 import type * as integrations_rollout from "../integrations/rollout.js";
+import type * as integrations_usage from "../integrations/usage.js";
 import type * as seeding from "../seeding.js";
 
 /**
@@ -26,6 +27,7 @@ import type * as seeding from "../seeding.js";
  */
 declare const fullApi: ApiFromModules<{
   "integrations/rollout": typeof integrations_rollout;
+  "integrations/usage": typeof integrations_usage;
   seeding: typeof seeding;
 }>;
 export declare const api: FilterApi<

@@ -51,10 +51,17 @@ def ledger_counts(target: ConvexTarget, run_id: str) -> dict[str, int]:
 
 
 def _whole_counts(run: dict[str, Any]) -> dict[str, Any]:
-    """The record with its counts as integers: Convex stores every number as a float64, and
-    a count read back as `3.0` is not what `runs --json` readers expect."""
+    """The record with its counts (per table too) as integers: Convex stores every number as
+    a float64, and a count read back as `3.0` is not what `runs --json` readers expect."""
     counts = {name: int(value) for name, value in run["counts"].items()}
-    return {**run, "counts": counts}
+    whole = {**run, "counts": counts}
+    if "documents" in run:
+        whole["documents"] = [
+            {k: v if k == "table" else int(v) for k, v in row.items()} for row in run["documents"]
+        ]
+    if "errorsOmitted" in run:
+        whole["errorsOmitted"] = int(run["errorsOmitted"])
+    return whole
 
 
 def list_runs(

@@ -84,10 +84,38 @@ class SeedReport:
     seconds: float = 0.0
     started: float = 0.0  # time.time() when the run was recorded as running
     notes: list[str] = field(default_factory=list)  # run-wide: what was refused or went wrong
+    # Per seeded table, what the target said it did (batches applied, or read back).
+    tables: dict[str, DocCounts] = field(default_factory=dict)
 
     @property
     def documents_written(self) -> int:
         return sum(r.counts.written for r in self.results.values())
+
+    def documents(self) -> list[remote.TableCounts]:
+        """The run record's `documents`: every seeded table, in contract order."""
+        rows: list[remote.TableCounts] = []
+        for table in remote.SEEDED_TABLES:
+            counts = self.tables.get(table, DocCounts())
+            rows.append(
+                {
+                    "table": table,
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "deleted": counts.deleted,
+                }
+            )
+        return rows
+
+    def errors(self) -> tuple[list[remote.RunError], int]:
+        """The run record's `errors` (failed integrations by id, then the run's notes), at
+        most MAX_RUN_ERRORS of them, and how many were left out."""
+        found: list[remote.RunError] = [
+            {"integration": r.id, "message": _clipped(r.message or "failed")}
+            for r in sorted(self.results.values(), key=lambda r: r.id)
+            if r.action == "failed"
+        ]
+        found += [{"integration": None, "message": _clipped(note)} for note in self.notes]
+        return found[: remote.MAX_RUN_ERRORS], max(0, len(found) - remote.MAX_RUN_ERRORS)
 
     def tally(self) -> dict[str, int]:
         names = ("created", "updated", "unchanged", "reseeded", "deleted", "skipped", "failed")
@@ -462,6 +490,7 @@ class Seeder:
     ) -> None:
         tally = report.tally()
         tally["skipped"] += run.skipped_elsewhere
+        errors, omitted = report.errors()
         record = {
             "runId": run.run_id,
             "status": status,
@@ -478,6 +507,9 @@ class Seeder:
                 "documentsWritten": report.documents_written,
                 "convexCalls": self.calls + 1 + later_calls,
             },
+            "documents": report.documents(),
+            "errors": errors,
+            **({"errorsOmitted": omitted} if omitted else {}),
             **{name: value for name, value in fields.items() if value is not None},
         }
         self.target.mutation(remote.RECORD_RUN, {"run": record})
@@ -570,12 +602,21 @@ def _count_outcomes(batch: Batch, outcomes: Sequence[remote.Outcome], report: Se
     """Replace planned counts by what the target says it did (exact even for a replayed batch)."""
     actual: dict[str, DocCounts] = {i: DocCounts() for i in batch.integrations}
     for op, outcome in zip(batch.ops, outcomes, strict=True):
-        counts = actual[remote.integration_of(op["naturalKey"])]
-        setattr(counts, outcome, getattr(counts, outcome) + 1)
+        for counts in (
+            actual[remote.integration_of(op["naturalKey"])],
+            report.tables.setdefault(op["table"], DocCounts()),
+        ):
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
     for integration, counts in actual.items():
         result = report.results[integration]
         counts.unchanged += result.counts.unchanged
         result.counts = counts
+
+
+def _clipped(message: str) -> str:
+    """A message cut to MAX_ERROR_CHARS (a run record must stay a small document)."""
+    limit = remote.MAX_ERROR_CHARS
+    return message if len(message) <= limit else message[: limit - 1] + "\u2026"
 
 
 def _describe_failure(exc: ConvexError) -> str:

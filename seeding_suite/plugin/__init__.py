@@ -79,6 +79,9 @@ def pytest_configure(config: pytest.Config) -> None:
         session = make_session(config, runner)
         config.stash[session_key] = session
         config.pluginmanager.register(session, "seeding-suite-session")
+        from seeding_suite.plugin.monitor import register_monitor
+
+        register_monitor(config, session)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -53,6 +53,7 @@ VALUED_OPTIONS = (
     "--lock-wait",
     "--idempotency-examples",
     "--check-processes",
+    "--metrics",
 )
 
 
@@ -196,6 +197,14 @@ def add_options(parser: pytest.Parser) -> None:
         "of the items, in a run without xdist; 0 does everything in the pytest process. "
         "auto: one per CPU, at most 8, from 32 catalog manifests "
         "(ini: seeding_check_processes, default auto)",
+    )
+    group.addoption(
+        "--metrics",
+        default=None,
+        metavar="FILE",
+        help="Write the run's figures to FILE in the Prometheus text format (node_exporter's "
+        "textfile collector): stage durations, documents per table and action, Convex calls, "
+        "failures per check, reused checks",
     )
     parser.addini(
         "seeding_check_processes",

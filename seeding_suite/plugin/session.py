@@ -9,6 +9,7 @@ so nothing is seeded then.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,8 @@ class SeedingSession:
         self.settings = settings
         self.outcomes = Outcomes(frozenset(runner.names))
         self.started = datetime.now(UTC)
+        self.clock = time.monotonic()  # the stages' durations (--metrics)
+        self.stage_started: float | None = None  # the seed stage's start, when it ran
         self.result: StageResult | None = None
         self.reused = 0  # check passes reused from earlier runs (seeding_suite.cache)
         self.progress: ProgressLine | None = None  # the stage's, on the terminal reporter
@@ -135,6 +138,7 @@ class SeedingSession:
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
         result = yield  # raises on -x/--maxfail, Ctrl-C, collection interruption: no seeding
         if self._stage_wanted():
+            self.stage_started = time.monotonic()
             reporter = self.config.pluginmanager.get_plugin("terminalreporter")
             if reporter is not None:
                 reporter.ensure_newline()

@@ -492,6 +492,8 @@ class SeedStage:
             ("checksum", result.checksum or (next(iter(record.checksums), "") if record else "")),
             ("action", result.action),
         ]
+        if result.action == "updated" and result.previous not in (None, result.version):
+            props.append(("previous_version", str(result.previous)))  # the report's old -> new
         if result.action == "skipped":
             props.append(("reason", message or ""))
         elif result.unknown:  # no counts: zero would claim that nothing was written

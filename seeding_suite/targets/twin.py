@@ -30,6 +30,7 @@ from seeding_suite.targets.twin_rules import (
     user_size,
 )
 from seeding_suite.targets.twin_schema import function_args, seeding_schema
+from seeding_suite.targets.twin_usage import read_usage, record_integration_usage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -117,6 +118,8 @@ def _handlers(clock: Clock) -> dict[str, Callable[[Any, dict[str, Any]], object]
         remote.EVALUATE_INTEGRATION: evaluate_integration,
         remote.RECORD_INTEGRATION_OUTCOME: partial(record_integration_outcome, clock=clock),
         remote.ROLLOUT_WINDOW: rollout_window,
+        remote.RECORD_INTEGRATION_USAGE: partial(record_integration_usage, clock=clock),
+        remote.READ_USAGE: read_usage,
     }
 
 

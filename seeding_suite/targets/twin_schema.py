@@ -111,6 +111,23 @@ _RUN = {
     "rollbackOf": v.optional(_STRING()),
     "rolledBackBy": v.optional(_nullable(_STRING())),
     "reason": v.optional(_nullable(_STRING())),
+    # issue 18: the PRD's seeding_logs counts and errors (records before it lack them)
+    "documents": v.optional(
+        v.array(
+            v.object(
+                {
+                    "table": _STRING(),
+                    "created": v.number(),
+                    "updated": v.number(),
+                    "deleted": v.number(),
+                }
+            )
+        )
+    ),
+    "errors": v.optional(
+        v.array(v.object({"integration": _nullable(_STRING()), "message": _STRING()}))
+    ),
+    "errorsOmitted": v.optional(v.number()),
 }
 _CONFLICT = {
     "runId": _STRING(),
@@ -148,6 +165,13 @@ _COUNTER = {
     "requests": v.number(),
     "errors": v.number(),
 }
+_USAGE = {
+    "workspace": _STRING(),
+    "integration": _STRING(),
+    "environment": _STRING(),
+    "interval": v.number(),
+    "slot": _STRING(),
+}
 _OUTCOME = _literals("created", "updated", "deleted", "unchanged")
 
 # Validators hold no state, so each is built once, here, and shared by every schema and every
@@ -163,6 +187,7 @@ _CONFLICT_DOCUMENT = v.object(_CONFLICT)
 _LEDGER_DOCUMENT = v.object(_LEDGER)
 _LOCK_DOCUMENT = v.object(_LOCK)
 _COUNTER_DOCUMENT = v.object(_COUNTER)
+_USAGE_DOCUMENT = v.object(_USAGE)
 
 
 def _tables() -> dict[str, TableDef]:
@@ -188,6 +213,7 @@ def _tables() -> dict[str, TableDef]:
     tables[remote.COUNTERS_TABLE] = define_table(_COUNTER_DOCUMENT).index(
         "by_slot", ["integration", "environment", "interval", "variant"]
     )
+    tables[remote.USAGE_TABLE] = define_table(_USAGE_DOCUMENT).index("by_slot", ["slot"])
     return tables
 
 
@@ -268,6 +294,17 @@ _FUNCTION_ARGS: Final = {
     ),
     remote.ROLLOUT_WINDOW: v.object(
         {"integration": _STRING(), "environment": _STRING(), "since": v.number()}
+    ),
+    remote.RECORD_INTEGRATION_USAGE: v.object(
+        {"workspace": _STRING(), "integration": _STRING(), "environment": _STRING()}
+    ),
+    remote.READ_USAGE: v.object(
+        {
+            "since": v.number(),
+            "after": _nullable(_STRING()),
+            "limit": v.number(),
+            "maxBytes": v.optional(v.number()),
+        }
     ),
 }
 

@@ -22,6 +22,7 @@ ORDER = {
     remote.LEDGER_TABLE: ("runId", "seq"),
     remote.LOCKS_TABLE: ("name",),
     remote.COUNTERS_TABLE: ("integration", "environment", "interval", "variant"),
+    remote.USAGE_TABLE: ("slot",),
 }
 START_MS = 1_767_225_600_000.0  # every vector starts at this server time (README)
 

@@ -10,7 +10,7 @@ import pytest
 from fakes.convex import FunctionFailure
 from fakes.convex.query import IndexRangeBuilder
 from fakes.convex.transaction import Transaction
-from seeding_suite.targets import twin_apply
+from seeding_suite.targets import twin_apply, twin_usage
 from tests.contract.test_vectors import VECTORS, check_step, rows, vector_deployment
 
 
@@ -62,3 +62,8 @@ def test_a_twin_whose_restore_ignores_the_run_id_is_caught(
         twin_apply, "_stamp", lambda doc: None if doc is None else {"checksum": doc["checksum"]}
     )
     assert "restore-precondition-and-force" in vectors_failing()
+
+
+def test_a_twin_that_writes_every_use_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(twin_usage, "find_one", lambda *args: None)
+    assert "usage-marks-once-per-day" in vectors_failing()

@@ -119,3 +119,20 @@ def test_a_later_run_that_rewrote_the_same_content_is_no_conflict(
     versions = Seeder(state).read_state().versions
     state.close()
     assert versions == {"core": "1.0.0", "http": "2.0.0", "stripe": "3.1.0"}
+
+
+def test_runs_show_documents_per_table_and_the_errors_of_a_run(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = LocalTarget(seeding_deployment(db))
+    Seeder(target).seed([build("core", "0.1.0")], run("run-3"))  # a downgrade: blocked
+    target.close()
+    text = output(capsys, "runs", "--db", str(db), "--limit", "3")
+    error = "    error [core]: version conflict: core 0.1.0 is older than the seeded 1.1.0"
+    assert text.splitlines()[2].startswith(error)
+    assert "    documents: integrations 1 created, 2 updated, 0 deleted; " in text
+    runs = json.loads(output(capsys, "runs", "--json", "--db", str(db)))
+    assert runs[0]["errors"][0]["integration"] == "core"
+    tables = {row["table"]: row for row in runs[1]["documents"]}
+    assert tables["actions"] == {"table": "actions", "created": 2, "updated": 6, "deleted": 1}
+    assert isinstance(tables["actions"]["created"], int)

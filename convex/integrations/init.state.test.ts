@@ -33,9 +33,11 @@ const vectors = import.meta.glob<Vector>("../../tests/native/vectors/shipped-cat
 });
 const vector = Object.values(vectors)[0];
 /** remote.SEEDED_TABLES order: the order `seeding-suite state` reads them in. */
-const TABLES = ["integrations", "connections", "actions", "triggers", "manifests", "rollouts"];
+const TABLES = ["integrations", "connections", "actions", "triggers", "manifests", "rollouts"] as const;
 const ENVIRONMENTS = ["development", "production"];
-const read: Record<string, { documents: Doc[]; state: Row[] }> = {};
+/** Every table's rows (no system fields): what `seeding-suite runs` and `rollback` read. */
+const ALL_TABLES = [...TABLES, "seedingRuns", "seedingBatches", "seedingLedger", "seedingLocks", "seedingConflicts"] as const;
+const read: Record<string, { documents: Doc[]; state: Row[]; tables: Record<string, unknown[]> }> = {};
 
 function setup() {
   return convexTest({ schema, modules, transactionLimits: true });
@@ -95,7 +97,12 @@ describe.each(ENVIRONMENTS)("init and the Python seeder in %s", (environment) =>
       documents: docs.map(({ table, fields }) => ({ table, fields })),
       state: rows.map((row) => ({ ...row, runId: "<run>" })),
     }).toEqual(vector[environment]);
-    read[environment] = { documents: docs, state: rows };
+    const tables: Record<string, unknown[]> = {};
+    for (const table of ALL_TABLES) {
+      const stored = await t.run((ctx) => ctx.db.query(table).collect());
+      tables[table] = stored.map(({ _id, _creationTime, ...fields }) => fields);
+    }
+    read[environment] = { documents: docs, state: rows, tables };
   });
 
   test("init after the Python seeder writes nothing", async () => {

@@ -29,7 +29,7 @@ const bundle: Bundle = catalog;
  * (`ctx.scheduler.runAfter(0, ...)`) that picks up where this step stopped.
  */
 async function step(ctx: MutationCtx, run: Progress): Promise<SeedingResult> {
-  run.steps += 1;
+  run.counts.convexCalls += 1;
   const more = await seedStep(ctx, environmentOf(bundle, run.environment), run);
   const now = Date.now();
   run.result.duration = now - run.startedAt;
@@ -79,7 +79,6 @@ export const seedIntegrations = internalMutation({
       ids,
       next: 0,
       batches: 0,
-      steps: 0,
       startedAt,
       catalogChecksum: await combine(
         env.integrations.filter((i) => chosen.has(i.id)).map((i) => i.checksum),
@@ -95,6 +94,7 @@ export const seedIntegrations = internalMutation({
         failed: 0,
         deleted: 0,
         documentsWritten: 0,
+        convexCalls: 0,
       },
       result: {
         integrationNodesCreated: 0,
@@ -128,7 +128,7 @@ export const continueSeeding = internalMutation({
       ttlMs: LEASE_TTL_MS,
     });
     if (!lease.acquired) {
-      const reason = `the lease was lost before step ${run.steps + 1}: ${lease.holder ?? "nobody"} holds it`;
+      const reason = `the lease was lost before step ${run.counts.convexCalls + 1}: ${lease.holder ?? "nobody"} holds it`;
       run.result.errors.push(reason);
       const record = runRecord(run, bundle.harnessVersion, Date.now(), reason);
       await ctx.runMutation(internal.seeding.recordRun, { run: record });

@@ -8,7 +8,7 @@ import { ConvexError, getConvexSize, v, type Infer } from "convex/values";
 import semver from "semver";
 import { internal } from "../_generated/api";
 import type { MutationCtx } from "../_generated/server";
-import { conflict, type SeededTable } from "../schema";
+import { conflict, runRecord as runRecordValidator, type SeededTable } from "../schema";
 import type { Bundle, BundledIntegration, EnvironmentBundle } from "./bundle";
 
 /** The lease the Python seeder takes (seeding_suite/engine/lock.py LOCK_NAME). */
@@ -33,17 +33,6 @@ const TABLES: SeededTable[] = [
   "rollouts",
 ];
 
-const counts = {
-  created: v.number(),
-  updated: v.number(),
-  unchanged: v.number(),
-  reseeded: v.number(),
-  skipped: v.number(),
-  failed: v.number(),
-  deleted: v.number(),
-  documentsWritten: v.number(),
-};
-
 /** The PRD's SeedingResult. */
 export const seedingResult = v.object({
   integrationNodesCreated: v.number(),
@@ -64,12 +53,12 @@ export const progress = v.object({
   ids: v.array(v.string()),
   next: v.number(),
   batches: v.number(),
-  steps: v.number(),
   startedAt: v.number(),
   catalogChecksum: v.string(),
   skippedElsewhere: v.number(),
   notSeeded: v.array(v.string()),
-  counts: v.object(counts),
+  /** The run record's counts so far (`skipped` without skippedElsewhere; a step is a call). */
+  counts: runRecordValidator.fields.counts,
   result: seedingResult,
 });
 export type Progress = Infer<typeof progress>;
@@ -115,13 +104,17 @@ export function selection(
   } else {
     wanted = env.integrations.map((i) => i.id);
   }
+  // Named ids bring what they need; a strategy's set is seeded as is (its gate holds back an
+  // integration whose dependency is neither in it nor in the target, as the Python seeder's).
   const chosen = new Set<string>();
   const pending = wanted.filter((id) => byId.has(id));
   while (pending.length > 0) {
     const id = pending.pop()!;
     if (!chosen.has(id)) {
       chosen.add(id);
-      pending.push(...byId.get(id)!.dependencies.map((d) => d.id).filter((d) => byId.has(d)));
+      if (integrationIds !== undefined) {
+        pending.push(...byId.get(id)!.dependencies.map((d) => d.id).filter((d) => byId.has(d)));
+      }
     }
   }
   const errors = wanted
@@ -156,7 +149,6 @@ export function runRecord(
   finishedAt: number | null,
   reason?: string,
 ) {
-  const { deleted, ...rest } = run.counts;
   const failed = run.counts.failed > 0 || reason !== undefined;
   return {
     runId: run.runId,
@@ -169,7 +161,7 @@ export function runRecord(
     harnessVersion,
     catalogChecksum: run.catalogChecksum,
     gitCommit: null,
-    counts: { ...rest, skipped: rest.skipped + run.skippedElsewhere, convexCalls: run.steps, deleted },
+    counts: { ...run.counts, skipped: run.counts.skipped + run.skippedElsewhere },
     ...(reason === undefined ? {} : { reason }),
   };
 }

@@ -80,6 +80,27 @@ def state_json(capsys: pytest.CaptureFixture[str], url: str) -> list[dict[str, A
     return rows
 
 
+def load(db: Path, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Put rows, as read from another deployment, into the embedded store at `db`."""
+
+    def insert(ctx: Any, args: dict[str, Any]) -> None:
+        for table, rows in args["tables"].items():
+            for row in rows:
+                ctx.db.insert(table, row)
+
+    fake = seeding_deployment(db)
+    fake.register("testing:load", "mutation", insert)
+    fake.mutation("testing:load", {"tables": tables})
+    fake.close()
+
+
+def runs(capsys: pytest.CaptureFixture[str], db: Path) -> list[dict[str, Any]]:
+    capsys.readouterr()
+    assert main(["runs", "--json", f"--seeding-db={db}"]) == 0
+    found: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    return found
+
+
 @pytest.fixture
 def shipped(project: Project) -> Project:
     shutil.rmtree(project.pytester.path / "manifests")
@@ -151,24 +172,22 @@ def test_init_and_the_python_seeder_give_one_state_and_neither_rewrites_the_othe
         init = by_init[environment]
         assert normalized(docs, rows) == normalized(init["documents"], init["state"])
 
-        # The Python seeder after init: the documents init wrote, then a pytest run.
+        # The Python seeder after init, on every row init wrote (its run, batches, ledger).
         db = tmp_path / f"after-init-{environment}.sqlite3"
-        target = LocalTarget(seeding_deployment(db))
-        for number, doc in enumerate(init["documents"]):
-            op = {
-                "kind": "upsert",
-                "table": doc["table"],
-                "naturalKey": doc["fields"]["naturalKey"],
-                "expected": None,
-                "force": False,
-                "doc": doc["fields"],
-            }
-            args = {"runId": doc["runId"], "batchId": f"init/{number}", "ops": [op]}
-            target.mutation(remote.APPLY_BATCH, args)
-        target.close()
+        load(db, init["tables"])
         cases, summary = python_seed(shipped, environment, f"--seeding-db={db}")
         held = {row["integration"] for row in init["state"]}
         actions = {case["integration"]: case.get("action") for case in cases}
         assert {i for i, action in actions.items() if action == "unchanged"} == held
         assert all(actions[i] == "skipped" for i in set(actions) - held)  # not in production
         assert " 0 documents written" in summary, summary
+
+        # `runs` and `rollback` read init's run like any other.
+        (run,) = [r for r in runs(capsys, db) if r["runId"] == init["documents"][0]["runId"]]
+        assert run["status"] == "succeeded"
+        assert run["counts"]["documentsWritten"] == len(init["documents"])
+        assert main(["rollback", run["runId"], f"--seeding-db={db}"]) == 0
+        assert f"rolled back run {run['runId']}" in capsys.readouterr().out
+        target = LocalTarget(seeding_deployment(db))
+        assert documents(target) == []
+        target.close()

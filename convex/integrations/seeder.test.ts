@@ -7,7 +7,7 @@ import { internal } from "../_generated/api";
 import schema from "../schema";
 import { modules } from "../test.setup";
 import type { BundledIntegration, EnvironmentBundle } from "./bundle";
-import { LOCK_NAME, type Progress, seedStep } from "./seeder";
+import { LOCK_NAME, type Progress, seedStep, selection } from "./seeder";
 
 function node(id: string, version: string, dependencies: { id: string; range: string }[]): BundledIntegration {
   const doc = {
@@ -85,5 +85,33 @@ describe("init's gate on dependencies", () => {
     expect(stored).toEqual(["core@3.0.0"]);
     expect(progress.counts).toMatchObject({ failed: 1, skipped: 1, created: 0 });
     expect(progress.result.errors).toEqual([expect.stringMatching(/^core: version conflict/)]);
+  });
+});
+
+describe("what a run seeds", () => {
+  const core = node("core", "1.0.0", []);
+  const env = (strategy: EnvironmentBundle["strategy"]): EnvironmentBundle => ({
+    strategy,
+    named: ["app", "absent"],
+    catalogChecksum: "c",
+    integrations: [core, app, node("other", "1.0.0", [])],
+    leftOut: [{ integration: "beta", file: "manifests/beta.yaml", reason: "blocked in x by 'beta*'", failed: false }],
+  });
+
+  test("a selective strategy seeds its named ones only; others their whole set", () => {
+    expect(selection(env("selective"), undefined)).toEqual({ ids: ["app"], errors: [] });
+    expect(selection(env("full"), undefined).ids).toEqual(["core", "app", "other"]);
+  });
+
+  test("integrationIds bring their dependencies, in dependency order", () => {
+    expect(selection(env("selective"), ["app"]).ids).toEqual(["core", "app"]);
+  });
+
+  test("an id the environment leaves out is an error line; an unknown one a refusal", () => {
+    expect(selection(env("full"), ["beta", "other"])).toEqual({
+      ids: ["other"],
+      errors: ["beta: not seeded in this environment: blocked in x by 'beta*'"],
+    });
+    expect(() => selection(env("full"), ["nope"])).toThrow(/does not have: nope/);
   });
 });

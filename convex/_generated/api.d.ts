@@ -13,7 +13,10 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as integrations_bundle from "../integrations/bundle.js";
+import type * as integrations_init from "../integrations/init.js";
 import type * as integrations_rollout from "../integrations/rollout.js";
+import type * as integrations_seeder from "../integrations/seeder.js";
 import type * as integrations_usage from "../integrations/usage.js";
 import type * as seeding from "../seeding.js";
 
@@ -26,7 +29,10 @@ import type * as seeding from "../seeding.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  "integrations/bundle": typeof integrations_bundle;
+  "integrations/init": typeof integrations_init;
   "integrations/rollout": typeof integrations_rollout;
+  "integrations/seeder": typeof integrations_seeder;
   "integrations/usage": typeof integrations_usage;
   seeding: typeof seeding;
 }>;

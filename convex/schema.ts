@@ -148,16 +148,32 @@ export const lease = v.object({
   expiresAt: v.number(),
 });
 
-/** A version conflict a run met (issue 5): what the target held and what the run brought. */
+/**
+ * A conflict a run met: a version conflict (issue 5: what the target held and what the run
+ * brought), or (issue 18, the PRD's seeding_conflicts) a dependency the target cannot satisfy
+ * or an id the catalog gives twice; `resolvedAt` is null while it blocks.
+ */
 export const conflict = v.object({
   runId: v.string(),
   integration: v.string(),
-  type: v.union(v.literal("downgrade"), v.literal("same_version_changed")),
-  currentVersion: v.string(),
-  newVersion: v.string(),
-  currentChecksum: v.string(),
-  newChecksum: v.string(),
-  resolution: v.union(v.literal("blocked"), v.literal("allow_downgrade"), v.literal("force")),
+  type: v.union(
+    v.literal("downgrade"),
+    v.literal("same_version_changed"),
+    v.literal("dependency"),
+    v.literal("duplicate"),
+  ),
+  currentVersion: nullableString,
+  newVersion: nullableString,
+  currentChecksum: nullableString,
+  newChecksum: nullableString,
+  resolution: v.union(
+    v.literal("blocked"),
+    v.literal("allow_downgrade"),
+    v.literal("force"),
+    v.literal("skip"),
+  ),
+  resolvedAt: v.optional(v.union(v.number(), v.null())),
+  detail: v.optional(nullableString),
 });
 
 /** Outcomes of one minute (`interval`, ms) of one variant (null: no variants) of a rollout. */

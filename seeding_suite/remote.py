@@ -139,12 +139,19 @@ than its ttl. `ttlMs` is an integer in 1..86,400,000 (else INVALID_OP).
 LockState = {acquired, name, holder, runId, acquiredAt, expiresAt} (nullable but `acquired`
 and `name` when there is no row).
 
-Version conflicts (issue 5)
+Conflicts (issues 5 and 18)
 ---------------------------
-`seedingConflicts` holds one row per version conflict a run met (`by_integration`
-["integration"]): {runId, integration, type: "downgrade" | "same_version_changed",
-currentVersion, newVersion, currentChecksum, newChecksum,
-resolution: "blocked" | "allow_downgrade" | "force"}.
+`seedingConflicts` holds one row per conflict a run met (`by_integration` ["integration"]):
+{runId, integration, type, currentVersion, newVersion, currentChecksum, newChecksum
+(strings, or null where the type has none), resolution, resolvedAt?, detail?}.
+type "downgrade" | "same_version_changed" (issue 5): the target holds the integration at a
+newer version, or at the same version with another checksum; resolution "blocked",
+"allow_downgrade" or "force". Issue 18 (the PRD's seeding_conflicts) adds type "dependency"
+(a dependency neither seeded in the run nor held in the target at a version its range
+accepts: the integration is skipped, resolution "skip") and "duplicate" (two catalog files
+give the id: "skip" when `on_conflict` chose one, the others skipped; else "blocked"), and
+the optional `resolvedAt` (ms: when the run resolved it; null while it blocks) and `detail`
+(what the run saw, in words).
 
 `seeding:recordConflicts` (mutation)  args {conflicts: [Conflict]} -> null; inserts every row.
 `seeding:listConflicts` (query)       args {integration: string | null, limit} -> [Conflict]
@@ -461,13 +468,15 @@ class LockState(TypedDict):
 
 
 class Conflict(TypedDict):
-    """A version conflict met by a run (issue 5): what the target held and what the run brought."""
+    """A conflict met by a run (issues 5 and 18; see "Conflicts")."""
 
     runId: str
     integration: str
-    type: Literal["downgrade", "same_version_changed"]
-    currentVersion: str
-    newVersion: str
-    currentChecksum: str
-    newChecksum: str
-    resolution: Literal["blocked", "allow_downgrade", "force"]
+    type: Literal["downgrade", "same_version_changed", "dependency", "duplicate"]
+    currentVersion: str | None
+    newVersion: str | None
+    currentChecksum: str | None
+    newChecksum: str | None
+    resolution: Literal["blocked", "allow_downgrade", "force", "skip"]
+    resolvedAt: NotRequired[float | None]
+    detail: NotRequired[str | None]

@@ -20,7 +20,7 @@ from seeding_suite.engine.batching import (
     check_fits,
     make_batches,
 )
-from seeding_suite.engine.conflicts import Conflict, find_conflicts
+from seeding_suite.engine.conflicts import Conflict, dependency_conflict, find_conflicts
 from seeding_suite.engine.desired import DesiredIntegration, ManifestChanged, doc_checksum
 from seeding_suite.engine.gating import gate
 from seeding_suite.engine.plan import DocCounts, IntegrationPlan, plan_all
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 Result = Literal["created", "updated", "unchanged", "reseeded", "deleted", "skipped", "failed"]
 PAGE = 1000
+CONFLICTS_PER_CALL = 500
 UNKNOWN = "result unknown"  # how a batch whose outcome could not be learned is described
 
 
@@ -133,6 +134,8 @@ class SeedOptions:
     verify: bool = False  # read whole rows and rewrite rows edited by hand (strategy full)
     allow_downgrade: bool = False
     force: bool = False
+    # Met before the engine (an id the catalog gives twice): recorded with the run's own.
+    conflicts: tuple[Conflict, ...] = ()
 
 
 @dataclass
@@ -261,8 +264,11 @@ class Seeder:
             else:
                 unblocked.append(candidate)
         gated = gate(_loadable(unblocked, state, options, report, self.preload), state)
+        by_id = {candidate.id: candidate for candidate in candidates}
+        met = list(conflicts.values())
         for skipped_id, reason in gated.skipped.items():
             report.results[skipped_id] = IntegrationResult(skipped_id, "skipped", message=reason)
+            met.append(dependency_conflict(by_id[skipped_id], state, reason))
         checksums = {d.id: d.checksum for d in gated.allowed}
         held = set(checksums) | {i for i, r in report.results.items() if r.action == "failed"}
         pruned = state.integrations() - options.keep - held if options.prune else set()
@@ -294,7 +300,7 @@ class Seeder:
                 continue
             fitting.append(plan)
         deps = {d.id: {dep for dep, _ in d.dependencies} for d in gated.allowed}
-        return Prepared(state, fitting, report, list(conflicts.values()), deps)
+        return Prepared(state, fitting, report, met, deps)
 
     def apply(self, prepared: Prepared, run: RunInfo) -> SeedReport:
         """Write the prepared plans in batches; results take the target's own outcomes."""
@@ -354,9 +360,13 @@ class Seeder:
         self._record(run, SeedReport(run.run_id, started=started), "running", None)
         prepared = self.prepare(candidates, run, options)
         prepared.report.started = started
-        if prepared.conflicts:
-            rows = [c.record(run.run_id) for c in prepared.conflicts]
-            self.target.mutation(remote.RECORD_CONFLICTS, {"conflicts": rows})
+        now = time.time() * 1000.0
+        rows = [c.record(run.run_id, now) for c in (*options.conflicts, *prepared.conflicts)]
+        # In slices: a catalog whose every integration conflicts stays inside one mutation's
+        # write limits (Convex: 8,192 documents) per call.
+        for start in range(0, len(rows), CONFLICTS_PER_CALL):
+            chunk = rows[start : start + CONFLICTS_PER_CALL]
+            self.target.mutation(remote.RECORD_CONFLICTS, {"conflicts": chunk})
         return self.apply(prepared, run)
 
     def finish(

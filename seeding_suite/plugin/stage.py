@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from seeding_suite import __version__, remote
+from seeding_suite.discovery.conflicts import duplicate_conflicts
 from seeding_suite.engine.checksum import combine
 from seeding_suite.engine.desired import DesiredDoc, DesiredIntegration, ManifestChanged
 from seeding_suite.engine.guarded import GuardedSeeder
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
 
+    from seeding_suite.engine.conflicts import Conflict
     from seeding_suite.engine.plan import IntegrationPlan
     from seeding_suite.engine.seeder import Prepared, Progress
     from seeding_suite.environments import EnvironmentPolicy
@@ -345,6 +347,11 @@ class SeedStage:
         except (OSError, SeedingSuiteError, ValueError) as exc:
             raise ManifestChanged(f"the manifest could not be reloaded ({exc})") from exc
 
+    def _duplicates(self) -> list[Conflict]:
+        """Ids the catalog gives twice: recorded with the run's conflicts (issue 18)."""
+        catalog = self.runner.catalog
+        return duplicate_conflicts(catalog.entries(), catalog.resolution())
+
     def _keep(self) -> frozenset[str]:
         """Integrations the catalog has for this environment: never pruned (broken ones too)."""
         catalog = self.runner.catalog
@@ -408,6 +415,7 @@ class SeedStage:
             verify=settings.policy.strategy == "full" or settings.plan,
             allow_downgrade=settings.allow_downgrade,
             force=settings.force,
+            conflicts=tuple(self._duplicates()),
         )
         holder = new_holder(run.actor)
         self.step("reading the target", 0, 0)

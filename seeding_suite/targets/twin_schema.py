@@ -132,12 +132,14 @@ _RUN = {
 _CONFLICT = {
     "runId": _STRING(),
     "integration": _STRING(),
-    "type": _literals("downgrade", "same_version_changed"),
-    "currentVersion": _STRING(),
-    "newVersion": _STRING(),
-    "currentChecksum": _STRING(),
-    "newChecksum": _STRING(),
-    "resolution": _literals("blocked", "allow_downgrade", "force"),
+    "type": _literals("downgrade", "same_version_changed", "dependency", "duplicate"),
+    "currentVersion": _nullable(_STRING()),
+    "newVersion": _nullable(_STRING()),
+    "currentChecksum": _nullable(_STRING()),
+    "newChecksum": _nullable(_STRING()),
+    "resolution": _literals("blocked", "allow_downgrade", "force", "skip"),
+    "resolvedAt": v.optional(_nullable(v.number())),  # issue 18 (rows before it lack it)
+    "detail": v.optional(_nullable(_STRING())),
 }
 _STAMP = v.object({"checksum": _STRING(), "runId": _STRING()})
 _LEDGER = {

@@ -187,6 +187,28 @@ export const rolloutCounter = v.object({
 });
 
 /**
+ * What the harness last saw of an integration's manifest in one environment (issue 18, the
+ * PRD's integration_manifests status): every manifest, not only seeded ones, so the platform
+ * can show why one is missing. Written by integrations/manifests.ts only when it changes.
+ */
+export const manifestStatus = v.object({
+  environment: v.string(),
+  integration: v.string(),
+  file: v.string(),
+  version: nullableString,
+  checksum: nullableString,
+  status: v.union(
+    v.literal("discovered"),
+    v.literal("validated"),
+    v.literal("seeded"),
+    v.literal("error"),
+  ),
+  reason: nullableString,
+  runId: v.string(),
+  updatedAt: v.number(),
+});
+
+/**
  * One workspace's use of one integration in one environment during one day (`interval`, ms,
  * UTC): written once per day at most (integrations/usage.ts). `slot` is
  * "<YYYY-MM-DD>/<integration>/<environment>/<workspace>": unique, and in day order.
@@ -232,6 +254,10 @@ export default defineSchema({
     "variant",
   ]),
   integrationUsage: defineTable(usageMark).index("by_slot", ["slot"]),
+  manifestStatuses: defineTable(manifestStatus).index("by_environment", [
+    "environment",
+    "integration",
+  ]),
   seedingRuns: defineTable(runRecord)
     .index("by_run_id", ["runId"])
     .index("by_started_at", ["startedAt"]),

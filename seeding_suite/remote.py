@@ -180,6 +180,27 @@ environment, variant: string | null, interval, requests, errors}: one document p
     documents), one row per variant, null first, then by name.
 An empty integration or environment is INVALID_OP.
 
+Manifest statuses (issue 18)
+----------------------------
+`manifestStatuses` (`by_environment` ["environment", "integration"]) holds, per environment
+and integration, what the harness last saw of its manifest: {environment, integration, file,
+version, checksum (null when unknown: a file that did not parse), status: "discovered" (seen,
+its checks not all run) | "validated" (every check passed, not seeded: `reason` says why) |
+"seeded" (the target holds it) | "error" (a check or its seed failed: `reason`), reason,
+runId, updatedAt} (runId and updatedAt, server time: when the row last changed). With the
+seeded `manifests` table (the manifest's text) it is the PRD's integration_manifests.
+
+`integrations/manifests:recordManifestStatuses` (mutation)
+    args {environment, runId, statuses: [{integration, file, version, checksum, status,
+          reason}]} -> {written: number}
+    For each status in order: equal to the stored row in file, version, checksum, status and
+    reason -> nothing written; else inserted or replaced with runId and updatedAt = now.
+    An empty environment, or more than MAX_MANIFEST_STATUSES statuses, is INVALID_OP.
+`integrations/manifests:listManifestStatuses` (query)
+    args {environment, after: string | null, limit, maxBytes?}
+    -> {statuses: [ManifestStatus], next: string | null}
+    The environment's rows by integration id, strictly after `after`, paged as readState.
+
 Usage (issue 17)
 ----------------
 `integrationUsage` (`by_slot` ["slot"]) holds one mark per workspace, integration,
@@ -221,6 +242,8 @@ GET_LOCK = "seeding:getLock"
 EVALUATE_INTEGRATION = "integrations/rollout:evaluateIntegration"
 RECORD_INTEGRATION_OUTCOME = "integrations/rollout:recordIntegrationOutcome"
 ROLLOUT_WINDOW = "integrations/rollout:rolloutWindow"
+RECORD_MANIFEST_STATUSES = "integrations/manifests:recordManifestStatuses"
+LIST_MANIFEST_STATUSES = "integrations/manifests:listManifestStatuses"
 RECORD_INTEGRATION_USAGE = "integrations/usage:recordIntegrationUsage"
 READ_USAGE = "integrations/usage:readUsage"
 
@@ -240,6 +263,8 @@ FUNCTIONS: dict[str, Literal["query", "mutation"]] = {
     EVALUATE_INTEGRATION: "query",
     RECORD_INTEGRATION_OUTCOME: "mutation",
     ROLLOUT_WINDOW: "query",
+    RECORD_MANIFEST_STATUSES: "mutation",
+    LIST_MANIFEST_STATUSES: "query",
     RECORD_INTEGRATION_USAGE: "mutation",
     READ_USAGE: "query",
 }
@@ -303,6 +328,9 @@ interval and variant, so no document takes every request of a rollout's life."""
 MAX_WINDOW_COUNTERS = 1000
 """Counter documents one `rolloutWindow` reads at most (a variant's 16 hours, or more
 variants' less); beyond them the window says `truncated`."""
+MANIFEST_STATUSES_TABLE = "manifestStatuses"
+MAX_MANIFEST_STATUSES = 1000
+"""Statuses one `recordManifestStatuses` call takes (each one read and at most one write)."""
 USAGE_TABLE = "integrationUsage"
 USAGE_INTERVAL_MS = 86_400_000
 """Uses are marked per day: at most one write per workspace, integration, environment, day."""
@@ -465,6 +493,20 @@ class LockState(TypedDict):
     runId: str | None
     acquiredAt: float | None
     expiresAt: float | None
+
+
+ManifestState = Literal["discovered", "validated", "seeded", "error"]
+
+
+class SeenManifest(TypedDict):
+    """What a run saw of one manifest (a `recordManifestStatuses` status)."""
+
+    integration: str
+    file: str
+    version: str | None
+    checksum: str | None
+    status: ManifestState
+    reason: str | None
 
 
 class Conflict(TypedDict):

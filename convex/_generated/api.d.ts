@@ -13,6 +13,7 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as integrations_manifests from "../integrations/manifests.js";
 import type * as integrations_rollout from "../integrations/rollout.js";
 import type * as integrations_usage from "../integrations/usage.js";
 import type * as seeding from "../seeding.js";
@@ -26,6 +27,7 @@ import type * as seeding from "../seeding.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  "integrations/manifests": typeof integrations_manifests;
   "integrations/rollout": typeof integrations_rollout;
   "integrations/usage": typeof integrations_usage;
   seeding: typeof seeding;

@@ -23,6 +23,7 @@ from seeding_suite.engine.batching import (
 from seeding_suite.engine.conflicts import Conflict, dependency_conflict, find_conflicts
 from seeding_suite.engine.desired import DesiredIntegration, ManifestChanged, doc_checksum
 from seeding_suite.engine.gating import gate
+from seeding_suite.engine.manifest_status import ManifestStatus, record_statuses
 from seeding_suite.engine.plan import DocCounts, IntegrationPlan, plan_all
 from seeding_suite.engine.state import StoredDoc, TargetState
 from seeding_suite.errors import (
@@ -87,6 +88,7 @@ class SeedReport:
     notes: list[str] = field(default_factory=list)  # run-wide: what was refused or went wrong
     # Per seeded table, what the target said it did (batches applied, or read back).
     tables: dict[str, DocCounts] = field(default_factory=dict)
+    manifests: tuple[ManifestStatus, ...] = ()  # SeedOptions.manifests, written by finish
 
     @property
     def documents_written(self) -> int:
@@ -108,12 +110,20 @@ class SeedReport:
         return rows
 
     def errors(self) -> tuple[list[remote.RunError], int]:
-        """The run record's `errors` (failed integrations by id, then the run's notes), at
-        most MAX_RUN_ERRORS of them, and how many were left out."""
+        """The run record's `errors` (by id: integrations that failed to seed, and manifests
+        the caller saw fail their checks; then the run's notes), at most MAX_RUN_ERRORS of
+        them, and how many were left out."""
+        failed = [
+            (r.id, r.message or "failed") for r in self.results.values() if r.action == "failed"
+        ]
+        failed += [
+            (s.integration, s.reason or "failed")
+            for s in self.manifests
+            if s.status == "error" and not s.candidate
+        ]
         found: list[remote.RunError] = [
-            {"integration": r.id, "message": _clipped(r.message or "failed")}
-            for r in sorted(self.results.values(), key=lambda r: r.id)
-            if r.action == "failed"
+            {"integration": integration, "message": _clipped(message)}
+            for integration, message in sorted(failed, key=lambda f: f[0])
         ]
         found += [{"integration": None, "message": _clipped(note)} for note in self.notes]
         return found[: remote.MAX_RUN_ERRORS], max(0, len(found) - remote.MAX_RUN_ERRORS)
@@ -136,6 +146,9 @@ class SeedOptions:
     force: bool = False
     # Met before the engine (an id the catalog gives twice): recorded with the run's own.
     conflicts: tuple[Conflict, ...] = ()
+    # Every manifest the caller saw (candidates settle from their results), recorded as the
+    # target's manifest statuses when the run finishes; none given, none recorded.
+    manifests: tuple[ManifestStatus, ...] = ()
 
 
 @dataclass
@@ -360,6 +373,7 @@ class Seeder:
         self._record(run, SeedReport(run.run_id, started=started), "running", None)
         prepared = self.prepare(candidates, run, options)
         prepared.report.started = started
+        prepared.report.manifests = options.manifests
         now = time.time() * 1000.0
         rows = [c.record(run.run_id, now) for c in (*options.conflicts, *prepared.conflicts)]
         # In slices: a catalog whose every integration conflicts stays inside one mutation's
@@ -385,6 +399,8 @@ class Seeder:
         is noted in the report, not raised: what the run wrote is known either way.
         """
         self.settle(report)
+        if report.manifests:
+            self._record_statuses(run, report)
         report.seconds = time.time() - report.started
         failed = reason is not None or any(r.action == "failed" for r in report.results.values())
         try:
@@ -404,6 +420,18 @@ class Seeder:
                 "has expired"
             )
         report.calls = self.calls + later_calls
+
+    def _record_statuses(self, run: RunInfo, report: SeedReport) -> None:
+        """Write what the run saw of every manifest; a refusal is noted, not raised."""
+        settled = []
+        for status in report.manifests:
+            result = report.results.get(status.integration)
+            fate = (None, None) if result is None else (result.action, result.message)
+            settled.append(status.settled(*fate))
+        try:
+            record_statuses(self.target, run.environment, run.run_id, settled)
+        except SeedingSuiteError as exc:
+            report.notes.append(f"the manifest statuses could not be written ({exc})")
 
     def _apply(
         self,

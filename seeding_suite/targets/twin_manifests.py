@@ -11,11 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from seeding_suite import remote
 from seeding_suite.targets.twin_rules import (
-    checked_limit,
-    checked_max_bytes,
     invalid,
-    take_within,
-    user_fields,
+    page_after,
 )
 
 if TYPE_CHECKING:
@@ -64,16 +61,7 @@ def record_manifest_statuses(ctx: Any, args: dict[str, Any], *, clock: Clock) ->
 
 
 def list_manifest_statuses(ctx: Any, args: dict[str, Any]) -> dict[str, object]:
-    limit = checked_limit(args["limit"])
-    environment, after = args["environment"], args["after"]
-    query = ctx.db.query(remote.MANIFEST_STATUSES_TABLE).with_index(
-        "by_environment",
-        (lambda q: q.eq("environment", environment))
-        if after is None
-        else (lambda q: q.eq("environment", environment).gt("integration", after)),
-    )
-    rows, _, more = take_within(query, limit, checked_max_bytes(args.get("maxBytes")))
-    return {
-        "statuses": [user_fields(row) for row in rows],
-        "next": rows[-1]["integration"] if more else None,
-    }
+    prefix = ("environment", args["environment"])
+    table = remote.MANIFEST_STATUSES_TABLE
+    statuses, after = page_after(ctx, args, table, "by_environment", prefix, "integration")
+    return {"statuses": statuses, "next": after}

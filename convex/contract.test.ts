@@ -5,6 +5,7 @@ import { convexTest } from "convex-test";
 import { makeFunctionReference } from "convex/server";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import schema from "./schema";
+import * as manifests from "./integrations/manifests";
 import * as rollout from "./integrations/rollout";
 import * as seeding from "./seeding";
 import * as usage from "./integrations/usage";
@@ -40,10 +41,12 @@ const KEY_FIELDS: Record<string, string[]> = {
   seedingLocks: ["name"],
   rolloutCounters: ["integration", "environment", "interval", "variant"],
   integrationUsage: ["slot"],
+  manifestStatuses: ["environment", "integration"],
 };
 /** The contract's modules by path, as `npx convex deploy` names their functions. */
 const MODULES: Record<string, Record<string, unknown>> = {
   seeding,
+  "integrations/manifests": manifests,
   "integrations/rollout": rollout,
   "integrations/usage": usage,
 };

@@ -148,16 +148,32 @@ export const lease = v.object({
   expiresAt: v.number(),
 });
 
-/** A version conflict a run met (issue 5): what the target held and what the run brought. */
+/**
+ * A conflict a run met: a version conflict (issue 5: what the target held and what the run
+ * brought), or (issue 18, the PRD's seeding_conflicts) a dependency the target cannot satisfy
+ * or an id the catalog gives twice; `resolvedAt` is null while it blocks.
+ */
 export const conflict = v.object({
   runId: v.string(),
   integration: v.string(),
-  type: v.union(v.literal("downgrade"), v.literal("same_version_changed")),
-  currentVersion: v.string(),
-  newVersion: v.string(),
-  currentChecksum: v.string(),
-  newChecksum: v.string(),
-  resolution: v.union(v.literal("blocked"), v.literal("allow_downgrade"), v.literal("force")),
+  type: v.union(
+    v.literal("downgrade"),
+    v.literal("same_version_changed"),
+    v.literal("dependency"),
+    v.literal("duplicate"),
+  ),
+  currentVersion: nullableString,
+  newVersion: nullableString,
+  currentChecksum: nullableString,
+  newChecksum: nullableString,
+  resolution: v.union(
+    v.literal("blocked"),
+    v.literal("allow_downgrade"),
+    v.literal("force"),
+    v.literal("skip"),
+  ),
+  resolvedAt: v.optional(v.union(v.number(), v.null())),
+  detail: v.optional(nullableString),
 });
 
 /** Outcomes of one minute (`interval`, ms) of one variant (null: no variants) of a rollout. */
@@ -168,6 +184,28 @@ export const rolloutCounter = v.object({
   interval: v.number(),
   requests: v.number(),
   errors: v.number(),
+});
+
+/**
+ * What the harness last saw of an integration's manifest in one environment (issue 18, the
+ * PRD's integration_manifests status): every manifest, not only seeded ones, so the platform
+ * can show why one is missing. Written by integrations/manifests.ts only when it changes.
+ */
+export const manifestStatus = v.object({
+  environment: v.string(),
+  integration: v.string(),
+  file: v.string(),
+  version: nullableString,
+  checksum: nullableString,
+  status: v.union(
+    v.literal("discovered"),
+    v.literal("validated"),
+    v.literal("seeded"),
+    v.literal("error"),
+  ),
+  reason: nullableString,
+  runId: v.string(),
+  updatedAt: v.number(),
 });
 
 /**
@@ -216,6 +254,10 @@ export default defineSchema({
     "variant",
   ]),
   integrationUsage: defineTable(usageMark).index("by_slot", ["slot"]),
+  manifestStatuses: defineTable(manifestStatus).index("by_environment", [
+    "environment",
+    "integration",
+  ]),
   seedingRuns: defineTable(runRecord)
     .index("by_run_id", ["runId"])
     .index("by_started_at", ["startedAt"]),

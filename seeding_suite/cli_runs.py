@@ -1,4 +1,4 @@
-"""`seeding-suite runs` and `seeding-suite rollback`: the run history and undoing runs.
+"""`seeding-suite runs`, `conflicts` and `rollback`: the run history, what runs met, undoing runs.
 
 Thin commands over engine/rollback.py and engine/guarded.py; cli.py registers them with the
 target options every command shares.
@@ -101,6 +101,36 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _conflict_lines(row: dict[str, Any]) -> list[str]:
+    versions = f"{row['currentVersion'] or '-'} -> {row['newVersion'] or '-'}"
+    resolved = row.get("resolvedAt")
+    verdict = row["resolution"] + (f" at {_when(resolved)}" if resolved is not None else "")
+    lines = [f"{row['runId']:<34} {row['integration']:<24} {row['type']:<20} {versions}  {verdict}"]
+    if row.get("detail"):
+        lines.append(f"    {row['detail']}")
+    return lines
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    """List the conflicts runs met, newest first: version, dependency and duplicate ones."""
+    from seeding_suite import remote
+
+    target = _open(args, read_only=True)
+    try:
+        rows = target.query(
+            remote.LIST_CONFLICTS, {"integration": args.integration, "limit": args.limit}
+        )
+    finally:
+        target.close()
+    if args.json:
+        sys.stdout.write(json.dumps(rows, indent=2, sort_keys=True) + "\n")
+        return 0
+    for row in rows:
+        print("\n".join(_conflict_lines(row)))
+    print(f"{len(rows)} conflict(s)")
+    return 0
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Undo a run (or every run after --to RUN_ID), restoring exactly what was there before.
 
@@ -152,7 +182,7 @@ def add_run_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     target_options: Callable[[argparse.ArgumentParser], None],
 ) -> None:
-    """Register `runs` and `rollback` (with the shared target options)."""
+    """Register `runs`, `conflicts` and `rollback` (with the shared target options)."""
     runs = sub.add_parser("runs", help=cmd_runs.__doc__)
     target_options(runs)
     runs.add_argument("--json", action="store_true", help="machine-readable output")
@@ -163,6 +193,17 @@ def add_run_commands(
         help=f"how many runs (1..{RUNS_LIMIT}, default 20)",
     )
     runs.set_defaults(run=cmd_runs)
+    conflicts = sub.add_parser("conflicts", help=cmd_conflicts.__doc__)
+    target_options(conflicts)
+    conflicts.add_argument("--json", action="store_true", help="machine-readable output")
+    conflicts.add_argument("--integration", metavar="ID", help="only this integration's")
+    conflicts.add_argument(
+        "--limit",
+        type=bounded_int(1, RUNS_LIMIT),
+        default=50,
+        help=f"how many conflicts (1..{RUNS_LIMIT}, default 50)",
+    )
+    conflicts.set_defaults(run=cmd_conflicts)
     rollback = sub.add_parser("rollback", help=str(cmd_rollback.__doc__).splitlines()[0])
     target_options(rollback)
     rollback.add_argument("run_id", nargs="?", metavar="RUN_ID", help="the run to undo")

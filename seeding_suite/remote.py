@@ -139,12 +139,19 @@ than its ttl. `ttlMs` is an integer in 1..86,400,000 (else INVALID_OP).
 LockState = {acquired, name, holder, runId, acquiredAt, expiresAt} (nullable but `acquired`
 and `name` when there is no row).
 
-Version conflicts (issue 5)
+Conflicts (issues 5 and 18)
 ---------------------------
-`seedingConflicts` holds one row per version conflict a run met (`by_integration`
-["integration"]): {runId, integration, type: "downgrade" | "same_version_changed",
-currentVersion, newVersion, currentChecksum, newChecksum,
-resolution: "blocked" | "allow_downgrade" | "force"}.
+`seedingConflicts` holds one row per conflict a run met (`by_integration` ["integration"]):
+{runId, integration, type, currentVersion, newVersion, currentChecksum, newChecksum
+(strings, or null where the type has none), resolution, resolvedAt?, detail?}.
+type "downgrade" | "same_version_changed" (issue 5): the target holds the integration at a
+newer version, or at the same version with another checksum; resolution "blocked",
+"allow_downgrade" or "force". Issue 18 (the PRD's seeding_conflicts) adds type "dependency"
+(a dependency neither seeded in the run nor held in the target at a version its range
+accepts: the integration is skipped, resolution "skip") and "duplicate" (two catalog files
+give the id: "skip" when `on_conflict` chose one, the others skipped; else "blocked"), and
+the optional `resolvedAt` (ms: when the run resolved it; null while it blocks) and `detail`
+(what the run saw, in words).
 
 `seeding:recordConflicts` (mutation)  args {conflicts: [Conflict]} -> null; inserts every row.
 `seeding:listConflicts` (query)       args {integration: string | null, limit} -> [Conflict]
@@ -172,6 +179,27 @@ environment, variant: string | null, interval, requests, errors}: one document p
     Sums the counters from the interval holding `since` on (at most MAX_WINDOW_COUNTERS
     documents), one row per variant, null first, then by name.
 An empty integration or environment is INVALID_OP.
+
+Manifest statuses (issue 18)
+----------------------------
+`manifestStatuses` (`by_environment` ["environment", "integration"]) holds, per environment
+and integration, what the harness last saw of its manifest: {environment, integration, file,
+version, checksum (null when unknown: a file that did not parse), status: "discovered" (seen,
+its checks not all run) | "validated" (every check passed, not seeded: `reason` says why) |
+"seeded" (the target holds it) | "error" (a check or its seed failed: `reason`), reason,
+runId, updatedAt} (runId and updatedAt, server time: when the row last changed). With the
+seeded `manifests` table (the manifest's text) it is the PRD's integration_manifests.
+
+`integrations/manifests:recordManifestStatuses` (mutation)
+    args {environment, runId, statuses: [{integration, file, version, checksum, status,
+          reason}]} -> {written: number}
+    For each status in order: equal to the stored row in file, version, checksum, status and
+    reason -> nothing written; else inserted or replaced with runId and updatedAt = now.
+    An empty environment, or more than MAX_MANIFEST_STATUSES statuses, is INVALID_OP.
+`integrations/manifests:listManifestStatuses` (query)
+    args {environment, after: string | null, limit, maxBytes?}
+    -> {statuses: [ManifestStatus], next: string | null}
+    The environment's rows by integration id, strictly after `after`, paged as readState.
 
 Usage (issue 17)
 ----------------
@@ -214,6 +242,8 @@ GET_LOCK = "seeding:getLock"
 EVALUATE_INTEGRATION = "integrations/rollout:evaluateIntegration"
 RECORD_INTEGRATION_OUTCOME = "integrations/rollout:recordIntegrationOutcome"
 ROLLOUT_WINDOW = "integrations/rollout:rolloutWindow"
+RECORD_MANIFEST_STATUSES = "integrations/manifests:recordManifestStatuses"
+LIST_MANIFEST_STATUSES = "integrations/manifests:listManifestStatuses"
 RECORD_INTEGRATION_USAGE = "integrations/usage:recordIntegrationUsage"
 READ_USAGE = "integrations/usage:readUsage"
 
@@ -233,6 +263,8 @@ FUNCTIONS: dict[str, Literal["query", "mutation"]] = {
     EVALUATE_INTEGRATION: "query",
     RECORD_INTEGRATION_OUTCOME: "mutation",
     ROLLOUT_WINDOW: "query",
+    RECORD_MANIFEST_STATUSES: "mutation",
+    LIST_MANIFEST_STATUSES: "query",
     RECORD_INTEGRATION_USAGE: "mutation",
     READ_USAGE: "query",
 }
@@ -296,6 +328,9 @@ interval and variant, so no document takes every request of a rollout's life."""
 MAX_WINDOW_COUNTERS = 1000
 """Counter documents one `rolloutWindow` reads at most (a variant's 16 hours, or more
 variants' less); beyond them the window says `truncated`."""
+MANIFEST_STATUSES_TABLE = "manifestStatuses"
+MAX_MANIFEST_STATUSES = 1000
+"""Statuses one `recordManifestStatuses` call takes (each one read and at most one write)."""
 USAGE_TABLE = "integrationUsage"
 USAGE_INTERVAL_MS = 86_400_000
 """Uses are marked per day: at most one write per workspace, integration, environment, day."""
@@ -460,14 +495,30 @@ class LockState(TypedDict):
     expiresAt: float | None
 
 
+ManifestState = Literal["discovered", "validated", "seeded", "error"]
+
+
+class SeenManifest(TypedDict):
+    """What a run saw of one manifest (a `recordManifestStatuses` status)."""
+
+    integration: str
+    file: str
+    version: str | None
+    checksum: str | None
+    status: ManifestState
+    reason: str | None
+
+
 class Conflict(TypedDict):
-    """A version conflict met by a run (issue 5): what the target held and what the run brought."""
+    """A conflict met by a run (issues 5 and 18; see "Conflicts")."""
 
     runId: str
     integration: str
-    type: Literal["downgrade", "same_version_changed"]
-    currentVersion: str
-    newVersion: str
-    currentChecksum: str
-    newChecksum: str
-    resolution: Literal["blocked", "allow_downgrade", "force"]
+    type: Literal["downgrade", "same_version_changed", "dependency", "duplicate"]
+    currentVersion: str | None
+    newVersion: str | None
+    currentChecksum: str | None
+    newChecksum: str | None
+    resolution: Literal["blocked", "allow_downgrade", "force", "skip"]
+    resolvedAt: NotRequired[float | None]
+    detail: NotRequired[str | None]

@@ -15,6 +15,7 @@ import type {
 } from "convex/server";
 import type * as integrations_bundle from "../integrations/bundle.js";
 import type * as integrations_init from "../integrations/init.js";
+import type * as integrations_manifests from "../integrations/manifests.js";
 import type * as integrations_rollout from "../integrations/rollout.js";
 import type * as integrations_seeder from "../integrations/seeder.js";
 import type * as integrations_usage from "../integrations/usage.js";
@@ -31,6 +32,7 @@ import type * as seeding from "../seeding.js";
 declare const fullApi: ApiFromModules<{
   "integrations/bundle": typeof integrations_bundle;
   "integrations/init": typeof integrations_init;
+  "integrations/manifests": typeof integrations_manifests;
   "integrations/rollout": typeof integrations_rollout;
   "integrations/seeder": typeof integrations_seeder;
   "integrations/usage": typeof integrations_usage;

@@ -1,8 +1,11 @@
-"""Version conflicts between the catalog and what a target holds (pure).
+"""Conflicts a run meets, as the target records them (pure).
 
-A lower version than the seeded one is a downgrade; the same version with a different checksum
-is a release changed without a version bump. Both are conflicts, not updates: they block the
-integration unless an explicit flag resolves them (`--allow-downgrade`, `--force`).
+Version conflicts, between the catalog and what a target holds: a lower version than the
+seeded one is a downgrade; the same version with a different checksum is a release changed
+without a version bump. Both are conflicts, not updates: they block the integration unless an
+explicit flag resolves them (`--allow-downgrade`, `--force`). The PRD's seeding_conflicts also
+counts a dependency the target cannot satisfy (the integration is skipped) and an id the
+catalog gives twice (discovery.conflicts); those are recorded with what the run saw.
 """
 
 from __future__ import annotations
@@ -18,27 +21,31 @@ if TYPE_CHECKING:
     from seeding_suite.engine.desired import DesiredIntegration
     from seeding_suite.engine.state import TargetState
 
-ConflictType = Literal["downgrade", "same_version_changed"]
-Resolution = Literal["blocked", "allow_downgrade", "force"]
+ConflictType = Literal["downgrade", "same_version_changed", "dependency", "duplicate"]
+Resolution = Literal["blocked", "allow_downgrade", "force", "skip"]
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """One integration whose desired version does not simply follow the seeded one."""
+    """One integration the run could not simply seed: its version does not follow the seeded
+    one, a dependency is missing, or the catalog gives its id twice (`detail` says how)."""
 
     integration: str
     type: ConflictType
-    current_version: str
-    new_version: str
-    current_checksum: str
-    new_checksum: str
+    current_version: str | None
+    new_version: str | None
+    current_checksum: str | None
+    new_checksum: str | None
     resolution: Resolution
+    detail: str | None = None
 
     @property
     def blocked(self) -> bool:
         return self.resolution == "blocked"
 
     def message(self) -> str:
+        if self.type in ("dependency", "duplicate"):
+            return f"{self.type} conflict: {self.integration}: {self.detail}"
         if self.type == "downgrade":
             problem = (
                 f"{self.new_version} is older than the seeded {self.current_version} (a downgrade)"
@@ -50,8 +57,8 @@ class Conflict:
         verdict = remedy if self.blocked else f"resolved by {self.resolution}"
         return f"version conflict: {self.integration} {problem}; {verdict}"
 
-    def record(self, run_id: str) -> dict[str, object]:
-        """The `seedingConflicts` row (seeding_suite.remote)."""
+    def record(self, run_id: str, now_ms: float) -> dict[str, object]:
+        """The `seedingConflicts` row (seeding_suite.remote); resolved now unless blocked."""
         return {
             "runId": run_id,
             "integration": self.integration,
@@ -61,7 +68,26 @@ class Conflict:
             "currentChecksum": self.current_checksum,
             "newChecksum": self.new_checksum,
             "resolution": self.resolution,
+            "resolvedAt": None if self.blocked else now_ms,
+            "detail": self.detail,
         }
+
+
+def dependency_conflict(
+    integration: DesiredIntegration, state: TargetState, reason: str
+) -> Conflict:
+    """An integration held back because the target cannot satisfy a dependency: skipped."""
+    held = state.versions.get(integration.id)
+    return Conflict(
+        integration.id,
+        "dependency",
+        held,
+        integration.version,
+        None if held is None else state.checksum_of(integration.id),
+        integration.checksum,
+        "skip",
+        reason,
+    )
 
 
 def find_conflicts(

@@ -20,9 +20,10 @@ from seeding_suite.engine.batching import (
     check_fits,
     make_batches,
 )
-from seeding_suite.engine.conflicts import Conflict, find_conflicts
+from seeding_suite.engine.conflicts import Conflict, dependency_conflict, find_conflicts
 from seeding_suite.engine.desired import DesiredIntegration, ManifestChanged, doc_checksum
 from seeding_suite.engine.gating import gate
+from seeding_suite.engine.manifest_status import ManifestStatus, record_statuses
 from seeding_suite.engine.plan import DocCounts, IntegrationPlan, plan_all
 from seeding_suite.engine.state import StoredDoc, TargetState
 from seeding_suite.errors import (
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 Result = Literal["created", "updated", "unchanged", "reseeded", "deleted", "skipped", "failed"]
 PAGE = 1000
+CONFLICTS_PER_CALL = 500
 UNKNOWN = "result unknown"  # how a batch whose outcome could not be learned is described
 
 
@@ -86,6 +88,7 @@ class SeedReport:
     notes: list[str] = field(default_factory=list)  # run-wide: what was refused or went wrong
     # Per seeded table, what the target said it did (batches applied, or read back).
     tables: dict[str, DocCounts] = field(default_factory=dict)
+    manifests: tuple[ManifestStatus, ...] = ()  # SeedOptions.manifests, written by finish
 
     @property
     def documents_written(self) -> int:
@@ -107,12 +110,20 @@ class SeedReport:
         return rows
 
     def errors(self) -> tuple[list[remote.RunError], int]:
-        """The run record's `errors` (failed integrations by id, then the run's notes), at
-        most MAX_RUN_ERRORS of them, and how many were left out."""
+        """The run record's `errors` (by id: integrations that failed to seed, and manifests
+        the caller saw fail their checks; then the run's notes), at most MAX_RUN_ERRORS of
+        them, and how many were left out."""
+        failed = [
+            (r.id, r.message or "failed") for r in self.results.values() if r.action == "failed"
+        ]
+        failed += [
+            (s.integration, s.reason or "failed")
+            for s in self.manifests
+            if s.status == "error" and not s.candidate
+        ]
         found: list[remote.RunError] = [
-            {"integration": r.id, "message": _clipped(r.message or "failed")}
-            for r in sorted(self.results.values(), key=lambda r: r.id)
-            if r.action == "failed"
+            {"integration": integration, "message": _clipped(message)}
+            for integration, message in sorted(failed, key=lambda f: f[0])
         ]
         found += [{"integration": None, "message": _clipped(note)} for note in self.notes]
         return found[: remote.MAX_RUN_ERRORS], max(0, len(found) - remote.MAX_RUN_ERRORS)
@@ -133,6 +144,11 @@ class SeedOptions:
     verify: bool = False  # read whole rows and rewrite rows edited by hand (strategy full)
     allow_downgrade: bool = False
     force: bool = False
+    # Met before the engine (an id the catalog gives twice): recorded with the run's own.
+    conflicts: tuple[Conflict, ...] = ()
+    # Every manifest the caller saw (candidates settle from their results), recorded as the
+    # target's manifest statuses when the run finishes; none given, none recorded.
+    manifests: tuple[ManifestStatus, ...] = ()
 
 
 @dataclass
@@ -261,8 +277,11 @@ class Seeder:
             else:
                 unblocked.append(candidate)
         gated = gate(_loadable(unblocked, state, options, report, self.preload), state)
+        by_id = {candidate.id: candidate for candidate in candidates}
+        met = list(conflicts.values())
         for skipped_id, reason in gated.skipped.items():
             report.results[skipped_id] = IntegrationResult(skipped_id, "skipped", message=reason)
+            met.append(dependency_conflict(by_id[skipped_id], state, reason))
         checksums = {d.id: d.checksum for d in gated.allowed}
         held = set(checksums) | {i for i, r in report.results.items() if r.action == "failed"}
         pruned = state.integrations() - options.keep - held if options.prune else set()
@@ -294,7 +313,7 @@ class Seeder:
                 continue
             fitting.append(plan)
         deps = {d.id: {dep for dep, _ in d.dependencies} for d in gated.allowed}
-        return Prepared(state, fitting, report, list(conflicts.values()), deps)
+        return Prepared(state, fitting, report, met, deps)
 
     def apply(self, prepared: Prepared, run: RunInfo) -> SeedReport:
         """Write the prepared plans in batches; results take the target's own outcomes."""
@@ -354,9 +373,14 @@ class Seeder:
         self._record(run, SeedReport(run.run_id, started=started), "running", None)
         prepared = self.prepare(candidates, run, options)
         prepared.report.started = started
-        if prepared.conflicts:
-            rows = [c.record(run.run_id) for c in prepared.conflicts]
-            self.target.mutation(remote.RECORD_CONFLICTS, {"conflicts": rows})
+        prepared.report.manifests = options.manifests
+        now = time.time() * 1000.0
+        rows = [c.record(run.run_id, now) for c in (*options.conflicts, *prepared.conflicts)]
+        # In slices: a catalog whose every integration conflicts stays inside one mutation's
+        # write limits (Convex: 8,192 documents) per call.
+        for start in range(0, len(rows), CONFLICTS_PER_CALL):
+            chunk = rows[start : start + CONFLICTS_PER_CALL]
+            self.target.mutation(remote.RECORD_CONFLICTS, {"conflicts": chunk})
         return self.apply(prepared, run)
 
     def finish(
@@ -375,6 +399,8 @@ class Seeder:
         is noted in the report, not raised: what the run wrote is known either way.
         """
         self.settle(report)
+        if report.manifests:
+            self._record_statuses(run, report)
         report.seconds = time.time() - report.started
         failed = reason is not None or any(r.action == "failed" for r in report.results.values())
         try:
@@ -394,6 +420,18 @@ class Seeder:
                 "has expired"
             )
         report.calls = self.calls + later_calls
+
+    def _record_statuses(self, run: RunInfo, report: SeedReport) -> None:
+        """Write what the run saw of every manifest; a refusal is noted, not raised."""
+        settled = []
+        for status in report.manifests:
+            result = report.results.get(status.integration)
+            fate = (None, None) if result is None else (result.action, result.message)
+            settled.append(status.settled(*fate))
+        try:
+            record_statuses(self.target, run.environment, run.run_id, settled)
+        except SeedingSuiteError as exc:
+            report.notes.append(f"the manifest statuses could not be written ({exc})")
 
     def _apply(
         self,

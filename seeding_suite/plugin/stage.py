@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from seeding_suite import __version__, remote
+from seeding_suite.discovery.conflicts import duplicate_conflicts
 from seeding_suite.engine.checksum import combine
 from seeding_suite.engine.desired import DesiredDoc, DesiredIntegration, ManifestChanged
 from seeding_suite.engine.guarded import GuardedSeeder
 from seeding_suite.engine.health import HealthSettings
 from seeding_suite.engine.lock import LockSettings, new_holder
+from seeding_suite.engine.manifest_status import ManifestStatus
 from seeding_suite.engine.planview import load_plan, plan_document, plan_lines
 from seeding_suite.engine.runs import ledger_counts
 from seeding_suite.engine.seeder import IntegrationResult, RunInfo, Seeder, SeedOptions, SeedReport
@@ -35,10 +37,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
 
+    from seeding_suite.engine.conflicts import Conflict
     from seeding_suite.engine.plan import IntegrationPlan
     from seeding_suite.engine.seeder import Prepared, Progress
     from seeding_suite.environments import EnvironmentPolicy
     from seeding_suite.plugin.outcomes import ManifestRecord, Outcomes
+    from seeding_suite.remote import ManifestState
     from seeding_suite.runner import CheckRunner
 
     Step = Callable[[str, int, int], None]  # (step, done, total): see plugin/progress.py
@@ -142,6 +146,7 @@ class SeedStage:
         self._skipped = 0  # seed cases decided here, before the engine: the record counts them
         self._deferred: dict[str, Path] = {}  # integrations whose documents load late
         self._ahead: Prefetch[Path, tuple[DesiredDoc, ...]] | None = None
+        self._seen: list[ManifestStatus] = []  # every manifest's status, for the target
 
     def run(self, *, reseed: bool) -> StageResult:
         result = self.result
@@ -154,6 +159,7 @@ class SeedStage:
                 blocked[record.display] = (record, f"not seeded: {result.stopped}", "skipped")
             candidates = {}
         self._skipped = len(blocked)
+        self._seen = self._statuses(candidates, blocked)
         if result.stopped is None and (candidates or self.settings.prune or self.settings.plan):
             self._seed_candidates(candidates, result, reseed=reseed)
         result.cases.extend(_blocked_case(*blocked_one) for blocked_one in blocked.values())
@@ -345,6 +351,33 @@ class SeedStage:
         except (OSError, SeedingSuiteError, ValueError) as exc:
             raise ManifestChanged(f"the manifest could not be reloaded ({exc})") from exc
 
+    def _statuses(self, candidates: Candidates, blocked: Blocked) -> list[ManifestStatus]:
+        """What the run saw of every manifest (issue 18): the candidates' settle once seeded."""
+        checks = self.runner.names
+        seen = [
+            ManifestStatus(
+                desired.id, record.file, desired.version, desired.checksum, "validated", None, True
+            )
+            for record, desired in candidates.values()
+        ]
+        for record, reason, outcome in blocked.values():
+            failed = outcome == "failed" or record.collection_error is not None
+            failed = failed or any(record.outcomes.get(c) == "failed" for c in checks)
+            passed = record.blocking_reason(checks) is None
+            status: ManifestState = "error" if failed else "validated" if passed else "discovered"
+            checksum = next(iter(record.checksums), None)
+            seen.append(
+                ManifestStatus(
+                    _integration_of(record), record.file, record.version, checksum, status, reason
+                )
+            )
+        return seen
+
+    def _duplicates(self) -> list[Conflict]:
+        """Ids the catalog gives twice: recorded with the run's conflicts (issue 18)."""
+        catalog = self.runner.catalog
+        return duplicate_conflicts(catalog.entries(), catalog.resolution())
+
     def _keep(self) -> frozenset[str]:
         """Integrations the catalog has for this environment: never pruned (broken ones too)."""
         catalog = self.runner.catalog
@@ -408,6 +441,8 @@ class SeedStage:
             verify=settings.policy.strategy == "full" or settings.plan,
             allow_downgrade=settings.allow_downgrade,
             force=settings.force,
+            conflicts=tuple(self._duplicates()),
+            manifests=tuple(self._seen),
         )
         holder = new_holder(run.actor)
         self.step("reading the target", 0, 0)
@@ -514,10 +549,14 @@ def _silent(step: str, done: int, total: int) -> None:
     """No progress wanted."""
 
 
+def _integration_of(record: ManifestRecord) -> str:
+    """The manifest's id, or its file's stem when it has none (it did not parse)."""
+    return record.integration or record.display.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
 def _blocked_case(record: ManifestRecord, reason: str, outcome: CaseOutcome) -> SeedCase:
-    stem = record.display.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     props = [
-        ("integration", record.integration or stem),
+        ("integration", _integration_of(record)),
         ("version", record.version or ""),
         ("checksum", next(iter(record.checksums), "")),
         ("action", "failed" if outcome == "failed" else "skipped"),

@@ -14,6 +14,10 @@ from fakes.convex import FakeConvex, SystemClock
 from seeding_suite import remote
 from seeding_suite.targets.twin_apply import apply_batch, read_ledger
 from seeding_suite.targets.twin_lease import acquire_lock, get_lock, release_lock, renew_lock
+from seeding_suite.targets.twin_manifests import (
+    list_manifest_statuses,
+    record_manifest_statuses,
+)
 from seeding_suite.targets.twin_rollout import (
     evaluate_integration,
     record_integration_outcome,
@@ -118,6 +122,8 @@ def _handlers(clock: Clock) -> dict[str, Callable[[Any, dict[str, Any]], object]
         remote.EVALUATE_INTEGRATION: evaluate_integration,
         remote.RECORD_INTEGRATION_OUTCOME: partial(record_integration_outcome, clock=clock),
         remote.ROLLOUT_WINDOW: rollout_window,
+        remote.RECORD_MANIFEST_STATUSES: partial(record_manifest_statuses, clock=clock),
+        remote.LIST_MANIFEST_STATUSES: list_manifest_statuses,
         remote.RECORD_INTEGRATION_USAGE: partial(record_integration_usage, clock=clock),
         remote.READ_USAGE: read_usage,
     }

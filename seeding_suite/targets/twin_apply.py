@@ -14,13 +14,11 @@ from seeding_suite import remote
 from seeding_suite.targets.twin_lease import require_lease
 from seeding_suite.targets.twin_rules import (
     canonical_doc,
-    checked_limit,
-    checked_max_bytes,
     find_one,
     invalid,
     lookup,
+    page_after,
     seeded_table,
-    take_within,
     user_fields,
 )
 
@@ -168,14 +166,6 @@ def _precondition(table: str, key: str, expected: object, actual: object) -> Non
 
 
 def read_ledger(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
-    limit = checked_limit(args["limit"])
-    run_id, after = args["runId"], args["after"]
-    query = ctx.db.query(remote.LEDGER_TABLE).with_index(
-        "by_run_seq",
-        (lambda q: q.eq("runId", run_id))
-        if after is None
-        else (lambda q: q.eq("runId", run_id).gt("seq", after)),
-    )
-    rows, _, more = take_within(query, limit, checked_max_bytes(args.get("maxBytes")))
-    entries = [user_fields(row) for row in rows]
-    return {"entries": entries, "next": rows[-1]["seq"] if more else None}
+    prefix = ("runId", args["runId"])
+    entries, after = page_after(ctx, args, remote.LEDGER_TABLE, "by_run_seq", prefix, "seq")
+    return {"entries": entries, "next": after}

@@ -68,6 +68,25 @@ def take_within(
     return rows, sizes, full
 
 
+def page_after(
+    ctx: Any, args: dict[str, Any], table: str, index: str, prefix: tuple[str, object], cursor: str
+) -> tuple[list[dict[str, Any]], Any]:
+    """One page of `table`'s rows whose indexed `prefix` field holds its value, strictly after
+    `args["after"]` in the `cursor` field (the index's next), within `args`' limit and
+    maxBytes: the user fields of the rows, and the next cursor (None: the rows ended)."""
+    limit = checked_limit(args["limit"])
+    field, value = prefix
+    after = args["after"]
+    query = ctx.db.query(table).with_index(
+        index,
+        (lambda q: q.eq(field, value))
+        if after is None
+        else (lambda q: q.eq(field, value).gt(cursor, after)),
+    )
+    rows, _, more = take_within(query, limit, checked_max_bytes(args.get("maxBytes")))
+    return [user_fields(row) for row in rows], rows[-1][cursor] if more else None
+
+
 def find_one(ctx: Any, table: str, index: str, field: str, value: object) -> dict[str, Any] | None:
     """The one row whose indexed `field` equals `value` (every contract table has such a key)."""
     found: dict[str, Any] | None = (

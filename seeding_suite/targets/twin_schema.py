@@ -132,12 +132,14 @@ _RUN = {
 _CONFLICT = {
     "runId": _STRING(),
     "integration": _STRING(),
-    "type": _literals("downgrade", "same_version_changed"),
-    "currentVersion": _STRING(),
-    "newVersion": _STRING(),
-    "currentChecksum": _STRING(),
-    "newChecksum": _STRING(),
-    "resolution": _literals("blocked", "allow_downgrade", "force"),
+    "type": _literals("downgrade", "same_version_changed", "dependency", "duplicate"),
+    "currentVersion": _nullable(_STRING()),
+    "newVersion": _nullable(_STRING()),
+    "currentChecksum": _nullable(_STRING()),
+    "newChecksum": _nullable(_STRING()),
+    "resolution": _literals("blocked", "allow_downgrade", "force", "skip"),
+    "resolvedAt": v.optional(_nullable(v.number())),  # issue 18 (rows before it lack it)
+    "detail": v.optional(_nullable(_STRING())),
 }
 _STAMP = v.object({"checksum": _STRING(), "runId": _STRING()})
 _LEDGER = {
@@ -165,6 +167,20 @@ _COUNTER = {
     "requests": v.number(),
     "errors": v.number(),
 }
+_SEEN = {
+    "integration": _STRING(),
+    "file": _STRING(),
+    "version": _nullable(_STRING()),
+    "checksum": _nullable(_STRING()),
+    "status": _literals("discovered", "validated", "seeded", "error"),
+    "reason": _nullable(_STRING()),
+}
+_MANIFEST_STATUS = {
+    "environment": _STRING(),
+    **_SEEN,
+    "runId": _STRING(),
+    "updatedAt": v.number(),
+}
 _USAGE = {
     "workspace": _STRING(),
     "integration": _STRING(),
@@ -188,6 +204,7 @@ _LEDGER_DOCUMENT = v.object(_LEDGER)
 _LOCK_DOCUMENT = v.object(_LOCK)
 _COUNTER_DOCUMENT = v.object(_COUNTER)
 _USAGE_DOCUMENT = v.object(_USAGE)
+_MANIFEST_STATUS_DOCUMENT = v.object(_MANIFEST_STATUS)
 
 
 def _tables() -> dict[str, TableDef]:
@@ -214,6 +231,9 @@ def _tables() -> dict[str, TableDef]:
         "by_slot", ["integration", "environment", "interval", "variant"]
     )
     tables[remote.USAGE_TABLE] = define_table(_USAGE_DOCUMENT).index("by_slot", ["slot"])
+    tables[remote.MANIFEST_STATUSES_TABLE] = define_table(_MANIFEST_STATUS_DOCUMENT).index(
+        "by_environment", ["environment", "integration"]
+    )
     return tables
 
 
@@ -294,6 +314,17 @@ _FUNCTION_ARGS: Final = {
     ),
     remote.ROLLOUT_WINDOW: v.object(
         {"integration": _STRING(), "environment": _STRING(), "since": v.number()}
+    ),
+    remote.RECORD_MANIFEST_STATUSES: v.object(
+        {"environment": _STRING(), "runId": _STRING(), "statuses": v.array(v.object(_SEEN))}
+    ),
+    remote.LIST_MANIFEST_STATUSES: v.object(
+        {
+            "environment": _STRING(),
+            "after": _nullable(_STRING()),
+            "limit": v.number(),
+            "maxBytes": v.optional(v.number()),
+        }
     ),
     remote.RECORD_INTEGRATION_USAGE: v.object(
         {"workspace": _STRING(), "integration": _STRING(), "environment": _STRING()}

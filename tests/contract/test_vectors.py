@@ -23,6 +23,7 @@ ORDER = {
     remote.LOCKS_TABLE: ("name",),
     remote.COUNTERS_TABLE: ("integration", "environment", "interval", "variant"),
     remote.USAGE_TABLE: ("slot",),
+    remote.MANIFEST_STATUSES_TABLE: ("environment", "integration"),
 }
 START_MS = 1_767_225_600_000.0  # every vector starts at this server time (README)
 

@@ -10,7 +10,7 @@ import pytest
 from fakes.convex import FunctionFailure
 from fakes.convex.query import IndexRangeBuilder
 from fakes.convex.transaction import Transaction
-from seeding_suite.targets import twin_apply, twin_usage
+from seeding_suite.targets import twin_apply, twin_manifests, twin_usage
 from tests.contract.test_vectors import VECTORS, check_step, rows, vector_deployment
 
 
@@ -67,3 +67,8 @@ def test_a_twin_whose_restore_ignores_the_run_id_is_caught(
 def test_a_twin_that_writes_every_use_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(twin_usage, "find_one", lambda *args: None)
     assert "usage-marks-once-per-day" in vectors_failing()
+
+
+def test_a_twin_that_rewrites_unchanged_statuses_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(twin_manifests, "COMPARED", ("runId",))
+    assert "manifest-statuses-record-changes-and-list" in vectors_failing()

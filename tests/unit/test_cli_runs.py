@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -136,3 +137,30 @@ def test_runs_show_documents_per_table_and_the_errors_of_a_run(
     tables = {row["table"]: row for row in runs[1]["documents"]}
     assert tables["actions"] == {"table": "actions", "created": 2, "updated": 6, "deleted": 1}
     assert isinstance(tables["actions"]["created"], int)
+
+
+def test_conflicts_lists_version_and_dependency_conflicts_newest_first(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = LocalTarget(seeding_deployment(db))
+    Seeder(target).seed([build("core", "0.1.0")], run("run-3"))
+    Seeder(target).seed([build("orphan", deps=(("absent", "^1.0.0"),))], run("run-4"))
+    target.close()
+    lines = output(capsys, "conflicts", "--db", str(db)).splitlines()
+    head, when = lines[0].split()[:8], " ".join(lines[0].split()[8:])
+    assert head == ["run-4", "orphan", "dependency", "-", "->", "1.0.0", "skip", "at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ", when)
+    assert (
+        lines[1] == "    dependency absent is not seeded in this run and not present in the target"
+    )
+    assert lines[2].split()[:7] == ["run-3", "core", "downgrade", "1.1.0", "->", "0.1.0", "blocked"]
+    assert lines[-1] == "2 conflict(s)"
+    rows = json.loads(
+        output(capsys, "conflicts", "--json", "--integration", "core", "--db", str(db))
+    )
+    assert [(r["integration"], r["type"], r["resolvedAt"]) for r in rows] == [
+        ("core", "downgrade", None)
+    ]
+    with pytest.raises(SystemExit):
+        main(["conflicts", "--db", str(db), "--limit", "0"])
+    assert "expected a whole number from 1 to 1000" in capsys.readouterr().err

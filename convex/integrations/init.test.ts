@@ -72,6 +72,12 @@ describe("integrations/init", () => {
     expect(firstRun.counts.created).toBe(ids("development").length);
     expect(firstRun.catalogChecksum).toBe(catalog.environments.development.catalogChecksum);
     expect(firstRun.harnessVersion).toBe(catalog.harnessVersion);
+    // The PRD's seeding_logs counts, per table, as the Python seeder records them.
+    expect(firstRun.documents).toEqual(
+      TABLES.map((table) => ({ table, created: docsOf("development", table), updated: 0, deleted: 0 })),
+    );
+    expect(again.documents).toEqual(TABLES.map((table) => ({ table, created: 0, updated: 0, deleted: 0 })));
+    expect(firstRun.errors).toEqual([]);
     // Every write has its ledger row, as applyBatch keeps them; the second run wrote none.
     const ledger = await t.query(internal.seeding.readLedger, { runId: firstRun.runId, after: null, limit: 1000 });
     expect(ledger.entries.length).toBe(Object.keys(expected("development", ids("development"))).length);
@@ -128,6 +134,10 @@ describe("integrations/init", () => {
     expect(conflicts).toMatchObject([{ type: "downgrade", resolution: "blocked", currentVersion: "99.0.0" }]);
     const [run] = await t.query(internal.seeding.listRuns, { limit: 1 });
     expect(run.status).toBe("failed");
+    expect(run.errors).toEqual([
+      { integration: "http-core", message: expect.stringMatching(/^version conflict: .*a downgrade/) },
+    ]);
+    expect(conflicts[0].resolvedAt).toBeNull();
   });
 
   test("refusals: an unknown environment or id, an empty selection, a busy target", async () => {

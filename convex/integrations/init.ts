@@ -13,6 +13,8 @@ import {
   LEASE_TTL_MS,
   LOCK_NAME,
   newRunId,
+  noDocuments,
+  noteError,
   progress,
   type Progress,
   runRecord,
@@ -96,18 +98,21 @@ export const seedIntegrations = internalMutation({
         documentsWritten: 0,
         convexCalls: 0,
       },
+      documents: noDocuments(),
+      errors: [],
       result: {
         integrationNodesCreated: 0,
         actionsCreated: 0,
         triggersCreated: 0,
         connectionsCreated: 0,
-        errors: [
-          ...errors,
-          ...failedChecks.map((o) => `${o.integration} (${o.file}): left out of the bundle: ${o.reason}`),
-        ],
+        errors: [],
         duration: 0,
       },
     };
+    errors.forEach((message) => noteError(run, null, message));
+    failedChecks.forEach((o) =>
+      noteError(run, o.integration, `(${o.file}) left out of the bundle: ${o.reason}`),
+    );
     await ctx.runMutation(internal.seeding.recordRun, {
       run: runRecord(run, bundle.harnessVersion, null),
     });
@@ -129,7 +134,7 @@ export const continueSeeding = internalMutation({
     });
     if (!lease.acquired) {
       const reason = `the lease was lost before step ${run.counts.convexCalls + 1}: ${lease.holder ?? "nobody"} holds it`;
-      run.result.errors.push(reason);
+      noteError(run, null, reason);
       const record = runRecord(run, bundle.harnessVersion, Date.now(), reason);
       await ctx.runMutation(internal.seeding.recordRun, { run: record });
       return run.result;

@@ -7,7 +7,7 @@ import { internal } from "../_generated/api";
 import schema from "../schema";
 import { modules } from "../test.setup";
 import type { BundledIntegration, EnvironmentBundle } from "./bundle";
-import { LOCK_NAME, type Progress, seedStep, selection } from "./seeder";
+import { LOCK_NAME, noDocuments, type Progress, seedStep, selection } from "./seeder";
 
 function node(id: string, version: string, dependencies: { id: string; range: string }[]): BundledIntegration {
   const doc = {
@@ -40,6 +40,8 @@ function run(ids: string[]): Progress {
     skippedElsewhere: 0,
     notSeeded: [],
     counts: { created: 0, updated: 0, unchanged: 0, reseeded: 0, skipped: 0, failed: 0, documentsWritten: 0, convexCalls: 0 },
+    documents: noDocuments(),
+    errors: [],
     result: { integrationNodesCreated: 0, actionsCreated: 0, triggersCreated: 0, connectionsCreated: 0, errors: [], duration: 0 },
   };
 }
@@ -55,15 +57,29 @@ async function seed(held: BundledIntegration[], integrations: BundledIntegration
   const progress = run(integrations.map((i) => i.id));
   await t.run((ctx) => seedStep(ctx, env, progress));
   const stored = await t.run((ctx) => ctx.db.query("integrations").collect());
-  return { progress, stored: stored.map((s) => `${s.naturalKey}@${s.version}`).sort() };
+  const conflicts = await t.query(internal.seeding.listConflicts, { integration: null, limit: 10 });
+  return { progress, stored: stored.map((s) => `${s.naturalKey}@${s.version}`).sort(), conflicts };
 }
 
 describe("init's gate on dependencies", () => {
   test("a dependency neither in the run nor in the target holds the integration back", async () => {
-    const { progress, stored } = await seed([], [app]);
+    const { progress, stored, conflicts } = await seed([], [app]);
     expect(stored).toEqual([]);
     expect(progress.counts).toMatchObject({ skipped: 1, created: 0 });
     expect(progress.notSeeded).toEqual(["app"]);
+    // Recorded as the Python seeder records it (engine/conflicts.py dependency_conflict).
+    expect(conflicts).toMatchObject([
+      {
+        integration: "app",
+        type: "dependency",
+        resolution: "skip",
+        currentVersion: null,
+        newVersion: "1.0.0",
+        currentChecksum: null,
+        detail: "dependency core is not seeded in this run and not present in the target",
+      },
+    ]);
+    expect(typeof conflicts[0].resolvedAt).toBe("number");
   });
 
   test("a dependency in the target outside the range holds it back; inside, it seeds", async () => {
@@ -85,6 +101,7 @@ describe("init's gate on dependencies", () => {
     expect(stored).toEqual(["core@3.0.0"]);
     expect(progress.counts).toMatchObject({ failed: 1, skipped: 1, created: 0 });
     expect(progress.result.errors).toEqual([expect.stringMatching(/^core: version conflict/)]);
+    expect(progress.errors).toEqual([{ integration: "core", message: expect.stringMatching(/^version conflict/) }]);
   });
 });
 

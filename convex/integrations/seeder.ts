@@ -8,7 +8,13 @@ import { ConvexError, getConvexSize, v, type Infer } from "convex/values";
 import semver from "semver";
 import { internal } from "../_generated/api";
 import type { MutationCtx } from "../_generated/server";
-import { conflict, runRecord as runRecordValidator, type SeededTable } from "../schema";
+import {
+  conflict,
+  runError,
+  runRecord as runRecordValidator,
+  type SeededTable,
+  tableCounts,
+} from "../schema";
 import type { Bundle, BundledIntegration, EnvironmentBundle } from "./bundle";
 
 /** The lease the Python seeder takes (seeding_suite/engine/lock.py LOCK_NAME). */
@@ -59,10 +65,32 @@ export const progress = v.object({
   notSeeded: v.array(v.string()),
   /** The run record's counts so far (`skipped` without skippedElsewhere; a step is a call). */
   counts: runRecordValidator.fields.counts,
+  /** The run record's `documents` (per seeded table) and `errors` so far, as Python's. */
+  documents: v.array(tableCounts),
+  errors: v.array(runError),
   result: seedingResult,
 });
 export type Progress = Infer<typeof progress>;
 type Conflict = Infer<typeof conflict>;
+
+/** As seeding_suite/remote.py: a run record keeps at most this many errors, each this long. */
+const MAX_RUN_ERRORS = 100;
+const MAX_ERROR_CHARS = 2000;
+
+/** Every seeded table at zero, in contract order: a run record's `documents` to start from. */
+export function noDocuments(): Progress["documents"] {
+  return TABLES.map((table) => ({ table, created: 0, updated: 0, deleted: 0 }));
+}
+
+/**
+ * Note something that went wrong: in the caller's SeedingResult (`id: message`) and in the
+ * run record's `errors` (by integration, null for the run's own), as the Python seeder does.
+ */
+export function noteError(run: Progress, integration: string | null, message: string): void {
+  run.result.errors.push(integration === null ? message : `${integration}: ${message}`);
+  const clipped = message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS - 3)}...` : message;
+  run.errors.push({ integration, message: clipped });
+}
 
 export function environmentOf(bundle: Bundle, name: string): EnvironmentBundle {
   if (!Object.hasOwn(bundle.environments, name)) {
@@ -162,6 +190,9 @@ export function runRecord(
     catalogChecksum: run.catalogChecksum,
     gitCommit: null,
     counts: { ...run.counts, skipped: run.counts.skipped + run.skippedElsewhere },
+    documents: run.documents,
+    errors: run.errors.slice(0, MAX_RUN_ERRORS),
+    ...(run.errors.length > MAX_RUN_ERRORS ? { errorsOmitted: run.errors.length - MAX_RUN_ERRORS } : {}),
     ...(reason === undefined ? {} : { reason }),
   };
 }
@@ -272,15 +303,29 @@ async function seedOne(
     run.counts[action] += 1;
     run.notSeeded.push(id);
     if (action === "failed") {
-      run.result.errors.push(`${id}: ${message}`);
+      noteError(run, id, message);
     }
   };
   const blocked = await blockedBy(ctx, run, integration, seededVersions);
-  if (blocked !== null) {
-    return fail(blocked, "skipped");
-  }
   const stored = await storedDocs(ctx, id);
   const current = await storedVersion(ctx, id);
+  if (blocked !== null) {
+    // As engine/conflicts.py dependency_conflict: skipped, and resolved by that skip.
+    const row: Conflict = {
+      runId: run.runId,
+      integration: id,
+      type: "dependency",
+      currentVersion: current,
+      newVersion: integration.version,
+      currentChecksum: current === null ? null : await combine(stored.map((s) => s.checksum)),
+      newChecksum: integration.checksum,
+      resolution: "skip",
+      resolvedAt: Date.now(),
+      detail: blocked,
+    };
+    await ctx.runMutation(internal.seeding.recordConflicts, { conflicts: [row] });
+    return fail(blocked, "skipped");
+  }
   const held = new Map(stored.map((s) => [`${s.table}\u0000${s.naturalKey}`, s]));
   const wanted = new Set(integration.docs.map((d) => `${d.table}\u0000${d.doc.naturalKey}`));
   const storedSums = stored.map((s) => s.checksum).sort();
@@ -298,6 +343,8 @@ async function seedOne(
       currentChecksum: await combine(storedSums),
       newChecksum: integration.checksum,
       resolution: run.forceReseed ? "force" : "blocked",
+      resolvedAt: run.forceReseed ? Date.now() : null,
+      detail: null,
     };
     await ctx.runMutation(internal.seeding.recordConflicts, { conflicts: [row] });
     if (row.resolution === "blocked") {
@@ -339,6 +386,10 @@ async function seedOne(
   ops.forEach((op, i) => {
     if (outcomes[i] === "created" && CREATED_FIELD[op.table] !== undefined) {
       (run.result[CREATED_FIELD[op.table]!] as number) += 1;
+    }
+    const row = run.documents.find((d) => d.table === op.table);
+    if (row !== undefined && (outcomes[i] === "created" || outcomes[i] === "updated" || outcomes[i] === "deleted")) {
+      row[outcomes[i] as "created" | "updated" | "deleted"] += 1;
     }
     if (outcomes[i] !== "unchanged") {
       run.counts.documentsWritten += 1;

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from seeding_suite import __version__
 from seeding_suite.argtypes import bounded_int, seconds
+from seeding_suite.commands.listing import print_listing
 from seeding_suite.engine.rollback import RUNS_LIMIT
 from seeding_suite.settings import actor, new_run_id, target_settings
 
@@ -82,23 +83,22 @@ def cmd_runs(args: argparse.Namespace) -> int:
         runs = list_runs(target, args.limit)
     finally:
         target.close()
-    if args.json:
-        sys.stdout.write(json.dumps(runs, indent=2, sort_keys=True) + "\n")
-        return 0
-    for run in runs:
-        c = run["counts"]
-        print(
-            f"{run['runId']:<34} {_when(run['startedAt'])}  {run['environment']:<12} "
-            f"{run['actor']:<16} {_status(run)}\n    {c['created']} created, {c['updated']} "
-            f"updated, {c['unchanged']} unchanged, {c['reseeded']} reseeded, "
-            f"{c.get('deleted', 0)} deleted, {c['skipped']} skipped, {c['failed']} failed; "
-            f"{c['documentsWritten']} documents written, {c['convexCalls']} Convex calls"
-            + (f"\n    reason: {run['reason']}" if run.get("reason") else "")
-        )
-        for line in _details(run):
-            print(line)
-    print(f"{len(runs)} run(s)")
-    return 0
+    return print_listing(runs, args.json, _run_lines, "run")
+
+
+def _run_lines(run: dict[str, Any]) -> list[str]:
+    c = run["counts"]
+    lines = [
+        f"{run['runId']:<34} {_when(run['startedAt'])}  {run['environment']:<12} "
+        f"{run['actor']:<16} {_status(run)}",
+        f"    {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged, "
+        f"{c['reseeded']} reseeded, {c.get('deleted', 0)} deleted, {c['skipped']} skipped, "
+        f"{c['failed']} failed; {c['documentsWritten']} documents written, "
+        f"{c['convexCalls']} Convex calls",
+    ]
+    if run.get("reason"):
+        lines.append(f"    reason: {run['reason']}")
+    return lines + _details(run)
 
 
 def _conflict_lines(row: dict[str, Any]) -> list[str]:
@@ -122,13 +122,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         )
     finally:
         target.close()
-    if args.json:
-        sys.stdout.write(json.dumps(rows, indent=2, sort_keys=True) + "\n")
-        return 0
-    for row in rows:
-        print("\n".join(_conflict_lines(row)))
-    print(f"{len(rows)} conflict(s)")
-    return 0
+    return print_listing(rows, args.json, _conflict_lines, "conflict")
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ import {
   noDocuments,
   noteError,
   progress,
+  resultOf,
   type Progress,
   runRecord,
   seedingResult,
@@ -42,7 +43,7 @@ async function step(ctx: MutationCtx, run: Progress): Promise<SeedingResult> {
   } else {
     await ctx.runMutation(internal.seeding.releaseLock, { name: LOCK_NAME, holder: run.holder });
   }
-  return run.result;
+  return resultOf(run);
 }
 
 export const seedIntegrations = internalMutation({
@@ -105,7 +106,6 @@ export const seedIntegrations = internalMutation({
         actionsCreated: 0,
         triggersCreated: 0,
         connectionsCreated: 0,
-        errors: [],
         duration: 0,
       },
     };
@@ -137,7 +137,7 @@ export const continueSeeding = internalMutation({
       noteError(run, null, reason);
       const record = runRecord(run, bundle.harnessVersion, Date.now(), reason);
       await ctx.runMutation(internal.seeding.recordRun, { run: record });
-      return run.result;
+      return resultOf(run);
     }
     return step(ctx, run);
   },

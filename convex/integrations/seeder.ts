@@ -39,15 +39,17 @@ const TABLES: SeededTable[] = [
   "rollouts",
 ];
 
-/** The PRD's SeedingResult. */
-export const seedingResult = v.object({
+/** The PRD's SeedingResult but its errors, which a run keeps once, by integration (`errors`). */
+const resultCounts = {
   integrationNodesCreated: v.number(),
   actionsCreated: v.number(),
   triggersCreated: v.number(),
   connectionsCreated: v.number(),
-  errors: v.array(v.string()),
   duration: v.number(),
-});
+};
+
+/** The PRD's SeedingResult. */
+export const seedingResult = v.object({ ...resultCounts, errors: v.array(v.string()) });
 export type SeedingResult = Infer<typeof seedingResult>;
 
 /** A run between two steps: what the next step needs, carried in its scheduled arguments. */
@@ -68,7 +70,7 @@ export const progress = v.object({
   /** The run record's `documents` (per seeded table) and `errors` so far, as Python's. */
   documents: v.array(tableCounts),
   errors: v.array(runError),
-  result: seedingResult,
+  result: v.object(resultCounts),
 });
 export type Progress = Infer<typeof progress>;
 type Conflict = Infer<typeof conflict>;
@@ -83,13 +85,18 @@ export function noDocuments(): Progress["documents"] {
 }
 
 /**
- * Note something that went wrong: in the caller's SeedingResult (`id: message`) and in the
- * run record's `errors` (by integration, null for the run's own), as the Python seeder does.
+ * Note something that went wrong, by integration (null for the run's own), as the Python
+ * seeder keeps a run record's `errors`; the caller's SeedingResult shows them (`resultOf`).
  */
 export function noteError(run: Progress, integration: string | null, message: string): void {
-  run.result.errors.push(integration === null ? message : `${integration}: ${message}`);
   const clipped = message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS - 3)}...` : message;
   run.errors.push({ integration, message: clipped });
+}
+
+/** What init returns: the counts so far, and every error as `id: message`. */
+export function resultOf(run: Progress): SeedingResult {
+  const errors = run.errors.map((e) => (e.integration === null ? e.message : `${e.integration}: ${e.message}`));
+  return { ...run.result, errors };
 }
 
 export function environmentOf(bundle: Bundle, name: string): EnvironmentBundle {
@@ -284,7 +291,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const CREATED_FIELD: Partial<Record<SeededTable, keyof SeedingResult>> = {
+const CREATED_FIELD: Partial<Record<SeededTable, keyof Progress["result"]>> = {
   integrations: "integrationNodesCreated",
   actions: "actionsCreated",
   triggers: "triggersCreated",
@@ -385,7 +392,7 @@ async function seedOne(
   }
   ops.forEach((op, i) => {
     if (outcomes[i] === "created" && CREATED_FIELD[op.table] !== undefined) {
-      (run.result[CREATED_FIELD[op.table]!] as number) += 1;
+      run.result[CREATED_FIELD[op.table]!] += 1;
     }
     const row = run.documents.find((d) => d.table === op.table);
     if (row !== undefined && (outcomes[i] === "created" || outcomes[i] === "updated" || outcomes[i] === "deleted")) {

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import TYPE_CHECKING
 
+from seeding_suite.commands.listing import print_listing
 from seeding_suite.commands.rollout_common import (
     add_common,
     assess,
@@ -65,13 +64,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         shown = [describe(r, *assess(target, r)) for r in rollouts]
     finally:
         target.close()
-    if args.json:
-        sys.stdout.write(json.dumps(shown, indent=2, sort_keys=True) + "\n")
-        return 0
-    for rollout in shown:
-        print("\n".join(_lines(rollout)))
-    print(f"{len(shown)} rollout(s)")
-    return 0
+    return print_listing(shown, args.json, _lines, "rollout")
 
 
 def register(

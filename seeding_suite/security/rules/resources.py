@@ -215,8 +215,7 @@ def _adjacent_repeats(items: list[Any]) -> bool:
             continue
         taken = _first_chars(list(argument[2]))
         for later_op, later in rounds[index + 1 : index + 1 + len(items)]:
-            low, high = _width([(later_op, later)])
-            if low != high and taken & _first_chars([(later_op, later)]):
+            if _variable(later_op, later) and taken & _first_chars([(later_op, later)]):
                 return True
             if not _nullable(later_op, later):
                 break
@@ -244,12 +243,6 @@ def _first_chars(branch: list[Any]) -> set[str]:
     return found
 
 
-def _variable(op: Any, argument: Any) -> bool:
-    """Whether an alternation's branches match texts of different lengths (`|a`, `a|bc`)."""
-    widths = {_width(list(branch)) for branch in argument[1]}
-    return len(widths) > 1 or any(low != high for low, high in widths)
-
-
 def _width(items: list[Any]) -> tuple[int, float]:
     """The shortest and longest text a parsed sequence matches (inf: no bound)."""
     low, high = 0, 0.0
@@ -273,16 +266,14 @@ def _width(items: list[Any]) -> tuple[int, float]:
 
 
 def _nullable(op: Any, argument: Any) -> bool:
-    """Whether one parsed item can match the empty string."""
-    if op in (sc.AT, sc.ASSERT, sc.ASSERT_NOT):
-        return True
-    if op == sc.SUBPATTERN:
-        return all(_nullable(o, a) for o, a in argument[-1])
-    if op in REPEATS:
-        return bool(argument[0] == 0) or all(_nullable(o, a) for o, a in argument[2])
-    if op == sc.BRANCH:
-        return any(all(_nullable(o, a) for o, a in b) for b in argument[1])
-    return False
+    """Whether one parsed item can match the empty string (`a?`, an anchor, a lookahead)."""
+    return _width([(op, argument)])[0] == 0
+
+
+def _variable(op: Any, argument: Any) -> bool:
+    """Whether one parsed item matches texts of different lengths (`a+`, `(|a)`, `(a|bc)`)."""
+    low, high = _width([(op, argument)])
+    return low != high
 
 
 def _item_matches(op: Any, argument: Any, char: str) -> bool:

@@ -45,8 +45,16 @@ def without_place(message: str) -> str:
     return message if match is None else message[match.end() :]
 
 
-def manifest_of(classname: str) -> str:
-    """`manifests.sub.x.yaml` -> `manifests/sub/x.yaml` (junitxml turns slashes into dots)."""
+def manifest_of(case: ET.Element) -> str:
+    """The manifest a testcase is about: its `file` (xunit1 logs), else read off its classname.
+
+    junitxml turns slashes into dots (`manifests.sub.x.yaml`), so a classname cannot tell
+    `manifests/v1.2/x.yaml` from `manifests/v1/2/x.yaml`; the `file` attribute can.
+    """
+    file = case.get("file")
+    if file:
+        return file
+    classname = case.get("classname", "")
     for ext in (".yaml", ".yml"):
         if classname.endswith(ext):
             return classname[: -len(ext)].replace(".", "/") + ext
@@ -151,7 +159,7 @@ def read_audit_log(path: Path) -> Run:
     checks: list[CheckCase] = []
     seeds: list[SeedCase] = []
     for case in suite.iter("testcase"):
-        manifest = manifest_of(case.get("classname", ""))
+        manifest = manifest_of(case)
         if case.get("name") == "seed":
             seeds.append(_seed(case, manifest))
         else:
